@@ -1,0 +1,76 @@
+#!/bin/bash
+# Configure, build and install the patched QEMU from qemu/ (made by apply.sh).
+#
+# Usage: build-scripts/build.sh [configure|compile|install|all]    (default: all)
+#
+# Environment: PREFIX (default: install/ at the repository root), BUILD_DIR (build/),
+# TARGETS (default: the targets this stack supports), EXTRA_CONFIGURE (more configure
+# options). configure re-runs only when its options change; compile is ninja, plus the
+# x86 option ROMs built from source; install is `make install`.
+# ccache is used when it is installed (meson picks it up).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+want_help "${1:-}"
+WHAT=${1:-all}
+
+TARGETS=${TARGETS:-x86_64-softmmu,aarch64-softmmu}
+# Debian's firmware packages, searched after -L and before QEMU's own data dir.
+FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/usr/share/AAVMF
+
+[ -f "$QEMU_DIR/.git/refs/stack/exported" ] || [ -d "$QEMU_DIR/.git" ] ||
+    die "no qemu/ tree: run build-scripts/apply.sh first"
+
+stack_id() {
+    local rev
+    if rev=$(git -C "$ROOT" describe --always --dirty --abbrev=12 2>/dev/null); then
+        echo "kvmport $rev"
+    else
+        echo "kvmport series-$(cat "$PATCHES_DIR"/series "$PATCHES_DIR"/*/*.patch | sha256sum | cut -c1-12)"
+    fi
+}
+
+configure() {
+    local id opts
+    id=$(stack_id)
+    opts=(--prefix="$PREFIX" --target-list="$TARGETS"
+          --python=/usr/bin/python3
+          --with-pkgversion="$id"
+          --firmwarepath="$FIRMWAREPATH"
+          --without-default-features --disable-download --disable-docs --disable-install-blobs
+          --enable-kvm --enable-tcg --enable-fdt=system --enable-slirp
+          --enable-pixman --enable-vnc
+          ${EXTRA_CONFIGURE:-})
+    # QEMU's configure names the compiler itself, so meson does not add ccache on its own.
+    if command -v ccache >/dev/null; then opts+=(--cc="ccache ${CC:-cc}"); fi
+    mkdir -p "$BUILD_DIR"
+    if [ -f "$BUILD_DIR/build.ninja" ] && [ -f "$BUILD_DIR/.kvmport-configure" ] &&
+       [ "$(cat "$BUILD_DIR/.kvmport-configure")" = "${opts[*]}" ]; then
+        return 0
+    fi
+    step "configure: $id, targets $TARGETS"
+    (cd "$BUILD_DIR" && "$QEMU_DIR/configure" "${opts[@]}") >"$BUILD_DIR/configure.log" 2>&1 ||
+        { tail -n 30 "$BUILD_DIR/configure.log" >&2; die "configure failed; see $BUILD_DIR/configure.log"; }
+    printf '%s\n' "${opts[*]}" >"$BUILD_DIR/.kvmport-configure"
+    printf '%s\n' "$id" >"$BUILD_DIR/stack-id"
+}
+
+compile() {
+    step "build: $(nproc) jobs$(command -v ccache >/dev/null && echo ', ccache')"
+    make -C "$BUILD_DIR" -j"$(nproc)" --no-print-directory >"$BUILD_DIR/build.log" 2>&1 ||
+        { grep -E 'error|Error' "$BUILD_DIR/build.log" | head -n 30 >&2; die "build failed; see $BUILD_DIR/build.log"; }
+}
+
+install() {
+    step "install: $PREFIX"
+    make -C "$BUILD_DIR" install --no-print-directory >"$BUILD_DIR/install.log" 2>&1 ||
+        { tail -n 30 "$BUILD_DIR/install.log" >&2; die "install failed; see $BUILD_DIR/install.log"; }
+}
+
+case $WHAT in
+configure) configure ;;
+compile) configure; compile ;;
+install) install ;;
+all) configure; compile; install ;;
+*) die "unknown step '$WHAT' (configure, compile, install or all)" ;;
+esac
+step "$WHAT done"

@@ -1,0 +1,30 @@
+# Shared helpers for the build scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCRIPTS="$ROOT/build-scripts"
+QEMU_DIR=${QEMU_DIR:-$ROOT/qemu}
+BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+CACHE_DIR=${CACHE_DIR:-$ROOT/cache}
+PREFIX=${PREFIX:-$ROOT/install}
+PATCHES_DIR=${PATCHES_DIR:-$ROOT/patches}
+PROG=$(basename "$0")
+
+# shellcheck source=qemu.pin
+. "$SCRIPTS/qemu.pin"
+
+_t0=${_KP_T0:-$(date +%s)}
+export _KP_T0=$_t0
+
+# progress line: "[prog +12s] message"
+step() { printf '[%s +%ss] %s\n' "$PROG" "$(( $(date +%s) - _t0 ))" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+# usage_from_header: print the leading comment block of the calling script.
+usage() {
+    sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p}' "$0"
+}
+
+want_help() {
+    case "${1:-}" in -h|--help) usage; exit 0 ;; esac
+}
