@@ -35,7 +35,9 @@ for c in "${COMMITS[@]}"; do
     note=$(git notes --ref=stack show "$c" 2>/dev/null | head -n1 || true)
     p=${note%% *}
     if [ -z "$p" ]; then
-        p="${TOPIC:-$prev_dir}/$(git log -1 --format=%f "$c" | cut -c1-60).patch"
+        name=$(git log -1 --format=%f "$c")
+        [ ${#name} -le 60 ] || name=$(cut -c1-60 <<<"$name" | sed 's/-[^-]*$//')
+        p="${TOPIC:-$prev_dir}/$name.patch"
         step "export: new patch $p ($(git log -1 --format=%s "$c"))"
     fi
     [ -z "${seen[$p]:-}" ] || die "two commits map to $p; rename one: git -C qemu notes --ref=stack add -f -m 'topic/name.patch' <commit>"

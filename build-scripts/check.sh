@@ -1,0 +1,88 @@
+#!/bin/bash
+# Run every test and end with the line "N passed, N failed, N skipped".
+#
+# Usage: build-scripts/check.sh [stack|pipeline|install|qtest]...   (default: all)
+#
+#   stack     every patch applies with fuzz 0, apply/export round trip, checkpatch.pl
+#   pipeline  refusals of fetch/apply (checksum, bad patch, dirty tree), export, rebase
+#   install   installed binaries: identification, firmware and option ROMs without -L
+#   qtest     upstream qtests and tests-qtest/, through QEMU's meson test (TAP)
+# Expects a build (`make`). Logs go to build/check/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+want_help "${1:-}"
+
+# Upstream qtests run for every target, and per target.
+QTESTS_ALL="qom-test device-introspect-test qmp-cmd-test machine-none-test boot-serial-test"
+QTESTS_x86_64="test-x86-cpuid-compat"
+QTESTS_aarch64=""
+# This project's own qtests (tests-qtest/meson.build).
+QTESTS_STACK="stack-id-test"
+ARCHES="x86_64 aarch64"
+
+LOG="$BUILD_DIR/check"
+mkdir -p "$LOG"
+passed=0 failed=0 skipped=0
+
+# tap NAME CMD...: run a TAP producer, count its results.
+tap() {
+    local name=$1 rc=0 p f s; shift
+    step "check: $name"
+    "$@" >"$LOG/$name.tap" 2>"$LOG/$name.err" || rc=$?
+    p=$(grep -E '^ok ' "$LOG/$name.tap" | grep -vc '# SKIP' || true)
+    s=$(grep -cE '^ok .*# SKIP' "$LOG/$name.tap" || true)
+    f=$(grep -cE '^not ok ' "$LOG/$name.tap" || true)
+    grep -E '^not ok |^# |# SKIP' "$LOG/$name.tap" | sed 's/^/    /' >&2 || true
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "    $name exited $rc without a failed test:" >&2
+        tail -n 20 "$LOG/$name.err" | sed 's/^/    /' >&2
+        f=1
+    fi
+    echo "$name: $p passed, $f failed, $s skipped" >&2
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+qtest() {
+    local names=() targets=() a t rc=0
+    for a in $ARCHES; do
+        local per="QTESTS_$a"
+        for t in $QTESTS_ALL ${!per} $QTESTS_STACK; do
+            names+=("qtest-$a/$t")
+            targets+=("tests/qtest/$t")
+        done
+    done
+    step "check: building $(printf '%s\n' "${targets[@]}" | sort -u | wc -l) qtest programs"
+    ninja -C "$BUILD_DIR" $(printf '%s\n' "${targets[@]}" | sort -u) >"$LOG/qtest-build.log" 2>&1 ||
+        { tail -n 30 "$LOG/qtest-build.log" >&2; failed=$((failed + 1)); return; }
+    step "check: meson test ${names[*]}"
+    KVMPORT_STACK_ID=$(cat "$BUILD_DIR/stack-id") KVMPORT_QEMU_VERSION=$QEMU_VERSION \
+        "$BUILD_DIR/pyvenv/bin/meson" test -C "$BUILD_DIR" --no-rebuild --print-errorlogs \
+        "${names[@]}" >"$LOG/qtest.log" 2>&1 || rc=$?
+    grep -E '^ *[0-9]+/[0-9]+ ' "$LOG/qtest.log" | sed 's/^/    /' >&2 || true
+    local ok fail skip
+    ok=$(sed -n 's/^Ok: *\([0-9]*\)/\1/p' "$LOG/qtest.log")
+    fail=$(sed -n -e 's/^Fail: *\([0-9]*\)/\1/p' -e 's/^Timeout: *\([0-9]*\)/\1/p' \
+                  -e 's/^Unexpected Pass: *\([0-9]*\)/\1/p' "$LOG/qtest.log" | awk '{ s += $1 } END { print s + 0 }')
+    skip=$(sed -n 's/^Skipped: *\([0-9]*\)/\1/p' "$LOG/qtest.log")
+    if [ -z "$ok" ]; then
+        tail -n 30 "$LOG/qtest.log" >&2
+        failed=$((failed + 1)); return
+    fi
+    [ $rc -eq 0 ] || [ "${fail:-0}" -gt 0 ] || fail=1
+    echo "qtest: $ok passed, ${fail:-0} failed, ${skip:-0} skipped (log: $LOG/qtest.log)" >&2
+    passed=$((passed + ok)) failed=$((failed + ${fail:-0})) skipped=$((skipped + ${skip:-0}))
+}
+
+WHAT=${*:-stack pipeline install qtest}
+for w in $WHAT; do
+    case $w in
+    stack) tap stack "$SCRIPTS/tests/stack-test.sh" ;;
+    pipeline) tap pipeline "$SCRIPTS/tests/pipeline-test.sh" ;;
+    install) tap install "$SCRIPTS/tests/install-test.sh" ;;
+    qtest) qtest ;;
+    *) die "unknown test group '$w' (stack, pipeline, install, qtest)" ;;
+    esac
+done
+step "check: done"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

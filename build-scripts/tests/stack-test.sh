@@ -1,0 +1,54 @@
+#!/bin/bash
+# Stack checks (TAP): every patch applies with fuzz 0 to the pristine source, apply then
+# export reproduces patches/ byte for byte, and the tree's checkpatch.pl finds no errors.
+#
+# Usage: build-scripts/tests/stack-test.sh
+# Works in a scratch directory; qemu/ and patches/ are not touched. The upstream tarball
+# (qemu-10.0.2.tar.xz) is checked too when it is in cache/ or given as QEMU_UPSTREAM_SOURCE.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+want_help "${1:-}"
+. "$SCRIPTS/stack.sh"
+. "$SCRIPTS/tests/tap.sh"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmport-stack.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# apply_to NAME SOURCE: fresh tree from SOURCE plus a copy of patches/, apply, round trip.
+apply_to() {
+    local name=$1 src=$2 d="$tmp/$1" out
+    cp -a "$PATCHES_DIR" "$d-patches"
+    if out=$(QEMU_DIR="$d" PATCHES_DIR="$d-patches" QEMU_SOURCE= \
+             "$SCRIPTS/apply.sh" --source "$src" 2>&1); then
+        ok "all $(series_entries | wc -l) patches apply with fuzz 0 to $name"
+    else
+        not_ok "all patches apply with fuzz 0 to $name" "$out"
+        return
+    fi
+    if out=$(QEMU_DIR="$d" PATCHES_DIR="$d-patches" "$SCRIPTS/export.sh" 2>&1) &&
+       diff -r "$PATCHES_DIR" "$d-patches" >"$tmp/diff" 2>&1; then
+        ok "apply then export on $name reproduces patches/ byte for byte"
+    else
+        not_ok "apply then export on $name reproduces patches/ byte for byte" "$out" "$(head -n 40 "$tmp/diff")"
+    fi
+}
+
+SRC=$(QEMU_SOURCE= "$SCRIPTS/fetch.sh" 2>/dev/null)
+apply_to "$(basename "$SRC")" "$SRC"
+
+UP=${QEMU_UPSTREAM_SOURCE:-$CACHE_DIR/$QEMU_UPSTREAM_TARBALL}
+if [ -f "$UP" ]; then
+    apply_to "$(basename "$UP")" "$UP"
+else
+    skip "patches apply to $QEMU_UPSTREAM_TARBALL" "not available here: put it in cache/ or set QEMU_UPSTREAM_SOURCE"
+fi
+
+tree="$tmp/$(basename "$SRC")"
+while read -r p; do
+    if out=$(cd "$tree" && ./scripts/checkpatch.pl --no-color "$PATCHES_DIR/$p" 2>&1); then
+        ok "checkpatch: $p ($(grep -o 'total: .* lines checked' <<<"$out"))"
+    else
+        not_ok "checkpatch: $p" "$(grep -E '^(ERROR|WARNING|total)' <<<"$out" | head -n 20)"
+    fi
+done < <(series_entries)
+tap_done

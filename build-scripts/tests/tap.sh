@@ -1,0 +1,22 @@
+# TAP helpers for the shell tests. Source it after lib.sh.
+# shellcheck shell=bash
+_tap_n=0 _tap_fail=0
+ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
+not_ok() {
+    local desc=$1; shift
+    _tap_n=$((_tap_n + 1)); _tap_fail=$((_tap_fail + 1))
+    echo "not ok $_tap_n - $desc"
+    [ $# -eq 0 ] || printf '%s\n' "$@" | sed 's/^/# /'
+}
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP $2"; }
+# check DESC CMD...: ok when CMD succeeds
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d" "command failed: $*"; fi; }
+# expect_fail DESC PATTERN CMD...: CMD must fail and print PATTERN (grep -E)
+expect_fail() {
+    local d=$1 pat=$2 out rc=0; shift 2
+    out=$("$@" 2>&1) || rc=$?
+    if [ $rc -eq 0 ]; then not_ok "$d" "succeeded but should have failed: $*" "$out"
+    elif ! grep -qE -- "$pat" <<<"$out"; then not_ok "$d" "exit $rc, but no /$pat/ in:" "$out"
+    else ok "$d"; fi
+}
+tap_done() { echo "1..$_tap_n"; [ $_tap_fail -eq 0 ]; }
