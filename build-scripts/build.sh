@@ -36,7 +36,7 @@ configure() {
           --python=/usr/bin/python3
           --with-pkgversion="$id"
           --firmwarepath="$FIRMWAREPATH"
-          --without-default-features --disable-download --disable-docs --disable-install-blobs
+          --without-default-features --disable-download --disable-docs
           --enable-kvm --enable-tcg --enable-fdt=system --enable-slirp
           --enable-pixman --enable-vnc
           ${EXTRA_CONFIGURE:-})

@@ -19,32 +19,56 @@ done
 
 x86="$PREFIX/bin/qemu-system-x86_64"
 arm="$PREFIX/bin/qemu-system-aarch64"
-# start BIN ARGS...: start paused, then quit over QMP; fails if start-up fails.
-start() {
-    local bin=$1; shift
-    echo '{"execute":"qmp_capabilities"} {"execute":"quit"}' |
-        timeout 30 "$bin" -display none -S -qmp stdio "$@" >"$tmp_out" 2>&1
-}
+DATA=$(realpath -m "$PREFIX/share/qemu")
 tmp_out=$(mktemp)
 trap 'rm -f "$tmp_out"' EXIT
 
-for d in /usr/share/seabios /usr/lib/ipxe/qemu /usr/share/qemu-efi-aarch64 "$PREFIX/share/qemu"; do
-    check "-L help lists $d" grep -qx "$d" < <("$x86" -L help)
+# start BIN ARGS...: start paused with the load_file trace on, then quit over QMP.
+# Fails if start-up fails; $tmp_out gets "name path" for every file QEMU loaded.
+start() {
+    local bin=$1; shift
+    echo '{"execute":"qmp_capabilities"} {"execute":"quit"}' |
+        timeout 30 "$bin" -display none -S -qmp stdio -trace load_file "$@" 2>&1 >/dev/null |
+        sed -n 's/^.*load_file name \([^ ]*\) location \(.*\)$/\1 \2/p' >"$tmp_out"
+    [ "${PIPESTATUS[1]}" -eq 0 ]
+}
+# loaded_from NAME DIR: the last start loaded NAME from DIR.
+loaded_from() {
+    local path
+    path=$(awk -v n="$1" '$1 == n { print $2; exit }' "$tmp_out")
+    [ -n "$path" ] && [ "$(dirname "$(realpath -m "$path")")" = "$2" ]
+}
+# starts_loading DESC NAME DIR BIN ARGS...
+starts_loading() {
+    local desc=$1 name=$2 dir=$3; shift 3
+    if ! start "$@"; then not_ok "$desc" "start-up failed: $*"
+    elif loaded_from "$name" "$dir"; then ok "$desc"
+    else not_ok "$desc" "$name not loaded from $dir; loaded:" "$(cat "$tmp_out")"; fi
+}
+
+for d in /usr/share/seabios /usr/lib/ipxe/qemu /usr/share/qemu-efi-aarch64 "$DATA"; do
+    check "-L help lists $d" grep -qx "$d" < <("$x86" -L help | xargs -n1 realpath -m)
 done
-check "pc machine starts with SeaBIOS, VGA BIOS and e1000 iPXE ROM from Debian" \
-    start "$x86" -M pc -nic user,model=e1000
-check "q35 machine starts with virtio-net iPXE ROM from Debian" \
-    start "$x86" -M q35 -nic user,model=virtio-net-pci
-for rom in linuxboot_dma.bin linuxboot.bin multiboot_dma.bin kvmvapic.bin pvh.bin; do
-    check "option ROM $rom built from source is installed and found" \
-        start "$x86" -M pc -nodefaults -option-rom "$rom"
+starts_loading "pc: bios-256k.bin from Debian's seabios" bios-256k.bin /usr/share/seabios \
+    "$x86" -M pc -nic user,model=e1000
+starts_loading "pc: vgabios-stdvga.bin from Debian's seabios" vgabios-stdvga.bin /usr/share/seabios \
+    "$x86" -M pc -nic user,model=e1000
+starts_loading "pc: efi-e1000.rom from Debian's ipxe-qemu" efi-e1000.rom /usr/lib/ipxe/qemu \
+    "$x86" -M pc -nic user,model=e1000
+starts_loading "pc: kvmvapic.bin built from source, from $DATA" kvmvapic.bin "$DATA" \
+    "$x86" -M pc -nodefaults
+starts_loading "q35: efi-virtio.rom from Debian's ipxe-qemu" efi-virtio.rom /usr/lib/ipxe/qemu \
+    "$x86" -M q35 -nic user,model=virtio-net-pci
+for rom in linuxboot_dma.bin linuxboot.bin multiboot_dma.bin multiboot.bin pvh.bin; do
+    starts_loading "option ROM $rom built from source, from $DATA" "$rom" "$DATA" \
+        "$x86" -M pc -nodefaults -option-rom "$rom"
 done
-check "aarch64 virt starts with -bios QEMU_EFI.fd from qemu-efi-aarch64" \
-    start "$arm" -M virt -cpu max -bios QEMU_EFI.fd
-# The control: without the search path the same ROM is not found.
-if start "$x86" -M pc -nodefaults -L /nonexistent -option-rom no-such-rom.bin; then
-    not_ok "a ROM that exists nowhere fails start-up (control)"
+starts_loading "virt: -bios QEMU_EFI.fd from Debian's qemu-efi-aarch64" QEMU_EFI.fd \
+    /usr/share/qemu-efi-aarch64 "$arm" -M virt -cpu max -bios QEMU_EFI.fd
+# The control: a firmware file that exists nowhere fails start-up.
+if start "$x86" -M pc -nodefaults -bios no-such-bios.bin; then
+    not_ok "a BIOS that exists nowhere fails start-up (control)"
 else
-    ok "a ROM that exists nowhere fails start-up (control)"
+    ok "a BIOS that exists nowhere fails start-up (control)"
 fi
 tap_done
