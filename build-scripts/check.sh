@@ -19,7 +19,7 @@ QTESTS_ALL="qom-test device-introspect-test qmp-cmd-test machine-none-test"
 QTESTS_x86_64="test-x86-cpuid-compat"
 QTESTS_aarch64="boot-serial-test"
 # This project's own qtests (tests-qtest/meson.build).
-QTESTS_STACK="stack-id-test"
+QTESTS_STACK="stack-id-test kvm-caps-test"
 QTESTS_STACK_x86_64="x86-boot-serial-test"
 ARCHES="x86_64 aarch64"
 
@@ -55,6 +55,8 @@ qtest() {
         done
     done
     step "check: building $(printf '%s\n' "${targets[@]}" | sort -u | wc -l) qtest programs"
+    # kvm-caps-test preloads this shim into QEMU
+    targets+=(tests/qtest/stack/kvmport-cap-shim.so)
     ninja -C "$BUILD_DIR" $(printf '%s\n' "${targets[@]}" | sort -u) >"$LOG/qtest-build.log" 2>&1 ||
         { tail -n 30 "$LOG/qtest-build.log" >&2; failed=$((failed + 1)); return; }
     step "check: meson test ${names[*]}"

@@ -48,7 +48,7 @@ stack_import_pristine() {
     fi
     git -C "$dest" init -q -b stack
     git -C "$dest" config notes.rewriteRef refs/notes/stack
-    git -C "$dest" config notes.rewriteMode overwrite
+    git -C "$dest" config notes.rewriteMode cat_sort_uniq
     git -C "$dest" add -A -f .
     GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
     GIT_AUTHOR_NAME=$STACK_IDENT_NAME GIT_AUTHOR_EMAIL=$STACK_IDENT_EMAIL \
