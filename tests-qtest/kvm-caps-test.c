@@ -209,7 +209,7 @@ static void test_unknown_value(void)
 
 static void test_not_kvm(void)
 {
-    QTestState *qts = qtest_init("-accel tcg");
+    QTestState *qts = qtest_init("-M none -accel tcg");
     QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-kvm-caps' }");
     const char *desc;
 
