@@ -58,9 +58,7 @@ while [ $i -lt ${#SERIES[@]} ]; do
     f="$PATCHES_DIR/$p"
     [ -f "$f" ] || die "patches/series lists '$p' but $f does not exist"
     if ! out=$(stack_git am --keep-cr --committer-date-is-author-date "$f" 2>&1); then
-        bad=$(sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
-                     -e 's/^error: \(.*\): does not exist in index$/\1/p' \
-                     -e 's/^error: \(.*\): already exists in index$/\1/p' <<<"$out" | sort -u | paste -sd' ')
+        bad=$(am_failed_files <<<"$out")
         stack_git am --abort >/dev/null 2>&1 || true
         git update-ref refs/stack/exported HEAD
         printf '%s\n' "$out" | sed 's/^/    /' >&2

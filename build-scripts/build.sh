@@ -17,7 +17,7 @@ TARGETS=${TARGETS:-x86_64-softmmu,aarch64-softmmu}
 # Debian's firmware packages, searched after -L and before QEMU's own data dir.
 FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/usr/share/AAVMF
 
-[ -f "$QEMU_DIR/.git/refs/stack/exported" ] || [ -d "$QEMU_DIR/.git" ] ||
+[ -d "$QEMU_DIR/.git" ] ||
     die "no qemu/ tree: run build-scripts/apply.sh first"
 
 stack_id() {

@@ -51,8 +51,7 @@ while read -r p; do
         printf 'merged   %s\n' "$p"
     else
         files=$(git -C "$DEST" diff --name-only --diff-filter=U | paste -sd' ')
-        [ -n "$files" ] || files=$(sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
-            -e 's/^error: \(.*\): does not exist in index$/\1/p' <<<"$out" | sort -u | paste -sd' ')
+        [ -n "$files" ] || files=$(am_failed_files <<<"$out")
         printf 'FAILED   %s: conflict in %s\n' "$p" "${files:-(see git am output)}"
         (cd "$DEST" && stack_git am --abort >/dev/null 2>&1) || true
         failed=$((failed + 1))

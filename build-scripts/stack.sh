@@ -20,6 +20,13 @@ series_entries() {
     sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES_DIR/series"
 }
 
+# am_failed_files: the files named in `git am` output (stdin) as not applying.
+am_failed_files() {
+    sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
+           -e 's/^error: \(.*\): does not exist in index$/\1/p' \
+           -e 's/^error: \(.*\): already exists in index$/\1/p' | sort -u | paste -sd' '
+}
+
 patch_sum() { sha256sum "$PATCHES_DIR/$1" | cut -c1-16; }
 
 # source_id FILE|DIR: a name for the pristine source recorded in the base commit.

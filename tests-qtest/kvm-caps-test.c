@@ -230,19 +230,41 @@ static char *shim_log_path(void)
     return path;
 }
 
-static void shim_env(const char *log)
+/*
+ * Start QEMU with ARGS and the shim offering KVM_CAP_PPIN; the shim logs
+ * to LOG.  Returns QEMU; *CAPS is its query-kvm-caps answer and *PPIN
+ * the entry for "ppin" in it.
+ */
+static QTestState *shim_qtest_init(const char *args, const char *log,
+                                   QList **caps, QDict **ppin)
 {
+    QTestState *qts;
+
     g_assert_true(g_file_test(shim_path, G_FILE_TEST_EXISTS));
     g_setenv("LD_PRELOAD", shim_path, TRUE);
     g_setenv("KVMPORT_SHIM_CAP", G_STRINGIFY(VENDOR_CAP_PPIN), TRUE);
     g_setenv("KVMPORT_SHIM_LOG", log, TRUE);
-}
-
-static void shim_env_clear(void)
-{
+    qts = qtest_init(args);
     g_unsetenv("LD_PRELOAD");
     g_unsetenv("KVMPORT_SHIM_CAP");
     g_unsetenv("KVMPORT_SHIM_LOG");
+
+    assert_kvm_in_use(qts);
+    *caps = query_caps(qts);
+    *ppin = find_cap(*caps, "ppin");
+    g_assert_nonnull(*ppin);
+    g_assert_cmpint(qdict_get_int(*ppin, "number"), ==, VENDOR_CAP_PPIN);
+    g_assert_cmpint(qdict_get_int(*ppin, "supported"), ==, 1);
+    return qts;
+}
+
+static char *shim_calls(const char *log)
+{
+    char *calls = NULL;
+
+    g_assert(g_file_get_contents(log, &calls, NULL, NULL));
+    g_test_message("shim log:\n%s", calls);
+    return calls;
 }
 
 /* A vendor cap the kernel offers (through the shim) is enabled under auto */
@@ -250,22 +272,12 @@ static void test_vendor_cap_enabled(void)
 {
     g_autofree char *log = shim_log_path();
     g_autofree char *calls = NULL;
-    QTestState *qts;
     QList *caps;
     QDict *c;
+    QTestState *qts = shim_qtest_init("-accel kvm", log, &caps, &c);
 
-    shim_env(log);
-    qts = qtest_init("-accel kvm");
-    shim_env_clear();
-    assert_kvm_in_use(qts);
-    caps = query_caps(qts);
-    c = find_cap(caps, "ppin");
-    g_assert_nonnull(c);
-    g_assert_cmpint(qdict_get_int(c, "number"), ==, VENDOR_CAP_PPIN);
-    g_assert_cmpint(qdict_get_int(c, "supported"), ==, 1);
     g_assert_true(qdict_get_bool(c, "enabled"));
-    g_assert(g_file_get_contents(log, &calls, NULL, NULL));
-    g_test_message("shim log:\n%s", calls);
+    calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "check cap=250\n"));
     g_assert_nonnull(strstr(calls, "enable cap=250 flags=0 args=1,0,0,0\n"));
     qobject_unref(caps);
@@ -278,19 +290,14 @@ static void test_vendor_cap_off(void)
 {
     g_autofree char *log = shim_log_path();
     g_autofree char *calls = NULL;
-    QTestState *qts;
     QList *caps;
     QDict *c;
+    QTestState *qts = shim_qtest_init("-accel kvm,cap-ppin=off", log,
+                                      &caps, &c);
 
-    shim_env(log);
-    qts = qtest_init("-accel kvm,cap-ppin=off");
-    shim_env_clear();
-    caps = query_caps(qts);
-    c = find_cap(caps, "ppin");
-    g_assert_cmpint(qdict_get_int(c, "supported"), ==, 1);
     g_assert_false(qdict_get_bool(c, "enabled"));
     g_assert_cmpstr(qdict_get_str(c, "policy"), ==, "off");
-    g_assert(g_file_get_contents(log, &calls, NULL, NULL));
+    calls = shim_calls(log);
     g_assert_null(strstr(calls, "enable cap=250"));
     qobject_unref(caps);
     qtest_quit(qts);
