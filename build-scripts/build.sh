@@ -1,12 +1,13 @@
 #!/bin/bash
 # Configure, build and install the patched QEMU from qemu/ (made by apply.sh).
 #
-# Usage: build-scripts/build.sh [configure|compile|install|all]    (default: all)
+# Usage: build-scripts/build.sh [configure|compile|install|guest-tools|all]  (default: all)
 #
 # Environment: PREFIX (default: install/ at the repository root), BUILD_DIR (build/),
 # TARGETS (default: the targets this stack supports), EXTRA_CONFIGURE (more configure
 # options). configure re-runs only when its options change; compile is ninja, plus the
-# x86 option ROMs built from source; install is `make install`.
+# x86 option ROMs built from source; install is `make install`; guest-tools builds
+# guest-tools/ into build/guest-tools (rdmsr/wrmsr, test guests, initramfs images).
 # ccache is used when it is installed (meson picks it up).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -66,11 +67,19 @@ install() {
         { tail -n 30 "$BUILD_DIR/install.log" >&2; die "install failed; see $BUILD_DIR/install.log"; }
 }
 
+guest_tools() {
+    step "guest-tools: $BUILD_DIR/guest-tools"
+    make -C "$ROOT/guest-tools" -j"$(nproc)" O="$BUILD_DIR/guest-tools" --no-print-directory \
+        >"$BUILD_DIR/guest-tools.log" 2>&1 ||
+        { tail -n 30 "$BUILD_DIR/guest-tools.log" >&2; die "guest-tools failed; see $BUILD_DIR/guest-tools.log"; }
+}
+
 case $WHAT in
 configure) configure ;;
 compile) configure; compile ;;
 install) install ;;
-all) configure; compile; install ;;
-*) die "unknown step '$WHAT' (configure, compile, install or all)" ;;
+guest-tools) guest_tools ;;
+all) configure; compile; install; guest_tools ;;
+*) die "unknown step '$WHAT' (configure, compile, install, guest-tools or all)" ;;
 esac
 step "$WHAT done"

@@ -1,12 +1,14 @@
 #!/bin/bash
 # Run every test and end with the line "N passed, N failed, N skipped".
 #
-# Usage: build-scripts/check.sh [stack|pipeline|install|qtest]...   (default: all)
+# Usage: build-scripts/check.sh [stack|pipeline|install|qtest|msr-tools|guest]... (default: all)
 #
 #   stack     every patch applies with fuzz 0, apply/export round trip, checkpatch.pl
 #   pipeline  refusals of fetch/apply (checksum, bad patch, dirty tree), export, rebase
 #   install   installed binaries: identification, firmware and option ROMs without -L
 #   qtest     upstream qtests and tests-qtest/, through QEMU's meson test (TAP)
+#   msr-tools host unit tests of guest-tools/msr (fake device files, no root)
+#   guest     end-to-end: test guests booted on the patched binary (guest-tools/run-guest.py)
 # Expects a build (`make`). Logs go to build/check/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -81,14 +83,16 @@ qtest() {
     passed=$((passed + ok)) failed=$((failed + ${fail:-0})) skipped=$((skipped + ${skip:-0}))
 }
 
-WHAT=${*:-stack pipeline install qtest}
+WHAT=${*:-stack pipeline install qtest msr-tools guest}
 for w in $WHAT; do
     case $w in
     stack) tap stack "$SCRIPTS/tests/stack-test.sh" ;;
     pipeline) tap pipeline "$SCRIPTS/tests/pipeline-test.sh" ;;
     install) tap install "$SCRIPTS/tests/install-test.sh" ;;
     qtest) qtest ;;
-    *) die "unknown test group '$w' (stack, pipeline, install, qtest)" ;;
+    msr-tools) tap msr-tools "$ROOT/guest-tools/msr/tests/msr-tools-test.sh" "$BUILD_DIR/guest-tools/msr" ;;
+    guest) tap guest "$SCRIPTS/tests/guest-test.sh" ;;
+    *) die "unknown test group '$w' (stack, pipeline, install, qtest, msr-tools, guest)" ;;
     esac
 done
 step "check: done"

@@ -23,6 +23,8 @@ PACKAGES=(
     libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev
     # firmware the installed binaries find without -L
     seabios ipxe-qemu qemu-efi-aarch64
+    # guest-tools: static rdmsr/wrmsr, initramfs guests
+    musl-tools busybox-static cpio
 )
 
 installed_version() {
