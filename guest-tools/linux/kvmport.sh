@@ -1,0 +1,58 @@
+# Helpers for the Linux guests' test scripts: the KVMPORT result protocol.
+# Sourced by /init before a test runs; the tests are sourced in a subshell.
+#
+#   plan N                         KVMPORT-PLAN N (the number of checks that follow)
+#   pass NAME [DETAIL]             KVMPORT-CHECK NAME PASS DETAIL
+#   fail NAME DETAIL               KVMPORT-CHECK NAME FAIL DETAIL
+#   skip NAME DETAIL               KVMPORT-CHECK NAME SKIP DETAIL
+#   check NAME EXPECTED ACTUAL [DETAIL]
+#                                  PASS when ACTUAL = EXPECTED (strings), else FAIL saying both
+#   run CMD...                     run CMD; its output (stdout and stderr) in $out, status in $rc
+#   check_cmd NAME STATUS OUTPUT CMD...
+#                                  run CMD; PASS when it exits STATUS and prints exactly OUTPUT
+#   check_true NAME DETAIL CMD...  PASS when CMD succeeds
+#   bench KEY=VALUE...             KVMPORT-BENCH line
+#   ready [DETAIL]                 KVMPORT-READY line (the harness may migrate the guest now)
+# DETAIL is one line: newlines become " | ".
+
+_kp_line() {
+    # one protocol line; the detail is folded onto it
+    printf '%s\n' "$*" | awk 'NR > 1 { printf " | " } { printf "%s", $0 } END { print "" }'
+}
+
+plan() { echo "KVMPORT-PLAN $1"; }
+pass() { _kp_line "KVMPORT-CHECK $1 PASS ${2:-}"; }
+fail() { _kp_line "KVMPORT-CHECK $1 FAIL ${2:-}"; }
+skip() { _kp_line "KVMPORT-CHECK $1 SKIP ${2:-}"; }
+bench() { _kp_line "KVMPORT-BENCH $*"; }
+ready() { _kp_line "KVMPORT-READY $*"; }
+
+check() {
+    if [ "$2" = "$3" ]; then
+        pass "$1" "${4:-$3}"
+    else
+        fail "$1" "expected '$2', got '$3'${4:+ ($4)}"
+    fi
+}
+
+run() {
+    rc=0
+    out=$("$@" 2>&1) || rc=$?
+}
+
+check_cmd() {
+    local name=$1 want_rc=$2 want_out=$3
+    shift 3
+    run "$@"
+    if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ]; then
+        pass "$name" "$* -> exit $rc, '$out'"
+    else
+        fail "$name" "$* -> exit $rc, '$out'; expected exit $want_rc, '$want_out'"
+    fi
+}
+
+check_true() {
+    local name=$1 detail=$2
+    shift 2
+    if "$@"; then pass "$name" "$detail"; else fail "$name" "$detail: failed: $*"; fi
+}
