@@ -1,0 +1,81 @@
+/*
+ * bench.elf: cycles per rdmsr, e.g. an MSR QEMU serves through KVM's user-space MSR exit
+ * (0x35) against ones KVM serves in the kernel (0x1b APIC base, 0x10 TSC).
+ *
+ * Parameters (-append):
+ *   iters=<n>        rdmsr per round (default 10000); 1 warm-up round, then the minimum
+ *                    of ROUNDS rounds, cycles measured with rdtsc around the loop
+ *   msrs=<list>      MSRs to time (default 0x35,0x1b,0x10); the second is the base of the
+ *                    ratios
+ *
+ * Output: one check per MSR (PASS: it reads without fault; an MSR that faults is reported
+ * as FAIL with its vector and not timed), then
+ *   KVMPORT-BENCH msr=0x35 cycles=NNNN iters=N
+ *   KVMPORT-BENCH ratio msr=0x35 base=0x1b x100=NNN      (cycles(msr) * 100 / cycles(base))
+ * Under TCG rdtsc counts host ticks, so the numbers are only comparable within one run.
+ */
+#include "bm.h"
+
+#define MAX_MSRS 16
+#define ROUNDS 5
+
+static uint64_t time_rdmsr(uint32_t msr, uint32_t iters)
+{
+	uint64_t t0, t1;
+
+	t0 = rdtsc();
+	for (uint32_t i = 0; i < iters; i++) {
+		uint32_t lo, hi;
+
+		asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	}
+	t1 = rdtsc();
+	return t1 - t0;
+}
+
+int main(const char *cmdline)
+{
+	uint64_t msrs[MAX_MSRS] = { 0x35, 0x1b, 0x10 }, best[MAX_MSRS], iters = 10000, v;
+	bool ok[MAX_MSRS];
+	int n = 3, vec;
+	char name[48];
+
+	(void)cmdline;
+	param_u64("iters", &iters);
+	if (!iters || iters > 0xffffffffull)
+		fatal("param.iters", "iters=%llu out of range", iters);
+	if (param_str("msrs", name, sizeof(name)))
+		n = param_u64_list("msrs", msrs, MAX_MSRS);
+	if (!n)
+		fatal("param.msrs", "empty msrs=");
+
+	plan(n);
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "bench.rdmsr.0x%llx", msrs[i]);
+		vec = rdmsr_safe(msrs[i], &v);
+		ok[i] = !vec;
+		if (vec) {
+			check(name, false, "rdmsr 0x%llx vector=%d, not timed", msrs[i], vec);
+			continue;
+		}
+		time_rdmsr(msrs[i], iters);	/* warm-up */
+		best[i] = ~0ull;
+		for (int r = 0; r < ROUNDS; r++) {
+			uint64_t c = time_rdmsr(msrs[i], iters);
+
+			if (c < best[i])
+				best[i] = c;
+		}
+		check(name, true, "rdmsr 0x%llx = 0x%llx", msrs[i], v);
+		bench("msr=0x%llx cycles=%llu iters=%llu", msrs[i], best[i] / iters, iters);
+	}
+	if (n >= 2 && ok[1] && best[1]) {
+		for (int i = 0; i < n; i++) {
+			if (i == 1 || !ok[i])
+				continue;
+			bench("ratio msr=0x%llx base=0x%llx x100=%llu", msrs[i], msrs[1],
+			      best[i] * 100 / best[1]);
+		}
+	}
+	report_end();
+}
