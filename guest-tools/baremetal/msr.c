@@ -3,27 +3,29 @@
  *
  * Parameters (-append):
  *   expect35=<n>        required: the value of MSR 0x35, cores << 16 | threads, where
- *                       "cores" are the cores per package and "threads" the logical
- *                       processors per package (cores * threads-per-core).  QEMU computes
- *                       nr_cores << 16 | nr_cores * nr_threads, e.g. -smp 2 gives 0x10002?
- *                       no: -smp 2 is 2 cores of 1 thread = 0x20002, and
- *                       -smp 4,cores=2,threads=2 is 0x20004 (measured, TCG and KVM).
- *   gp=<msr,msr,...>    MSRs whose rdmsr must raise #GP (vector 13)
- *   nogp=<msr,...>      MSRs whose rdmsr must not fault
+ *                       cores are the cores per package and threads the logical processors
+ *                       per package (cores * threads per core).  QEMU computes
+ *                       nr_cores << 16 | nr_cores * nr_threads, so -smp 2 gives 0x20002 and
+ *                       -smp 4,cores=2,threads=2 gives 0x20004, not 0x40004 (measured: TCG
+ *                       and KVM agree).
+ *   gp=<msr,msr,...>    MSRs whose rdmsr must raise #GP (vector 13); one check each
+ *   nogp=<msr,...>      MSRs whose rdmsr must not fault; one check each
  *
- * Choosing gp= per accelerator.  Upstream TCG (helper_rdmsr) returns 0 for every MSR it
- * does not know instead of raising #GP; it faults only for the x2APIC range 0x800-0x8ff
- * while the vCPU is not in x2APIC mode.  KVM injects #GP for every MSR it does not
- * handle (with the default kvm.ignore_msrs=N; with ignore_msrs=Y it returns 0 too).
- * So a harness should pass:
- *   both accelerators:  gp=0x802        (x2APIC ID register, x2APIC not enabled)
- *   KVM only:           gp=0x802,0x4f   (MSR_PPIN, unknown to KVM and, before the PPIN
- *                                        patch, to QEMU: TCG reads it as 0)
- *   nogp=0x1b,0x10 works for both (APIC base, TSC).
- * Measured here (AMD EPYC host, QEMU 10.0.2 + stack): 0x4f and 0x4e #GP under KVM and
- * read as 0 under TCG.  Once QEMU implements PPIN, 0x4f still #GPs while PPIN_CTL is
- * disabled, and 0x4e #GPs when the vCPU has no PPIN; 0x1234 (no such MSR) stays a KVM-only
- * #GP forever.
+ * Choosing gp= per accelerator:
+ *   Upstream TCG (helper_rdmsr) returns 0 for every MSR it does not know instead of
+ *   raising #GP ("XXX: exception?"); it faults only for the x2APIC range 0x800-0x8ff
+ *   while the vCPU is not in x2APIC mode.  KVM injects #GP for every MSR it does not
+ *   handle (with the default kvm.ignore_msrs=N; with ignore_msrs=Y it reads 0 as well).
+ *   So a harness passes
+ *     both accelerators:  gp=0x802            x2APIC ID register, x2APIC mode off
+ *     KVM only:           gp=0x802,0x1234     0x1234 is no MSR at all: #GP under KVM,
+ *                                             0 under TCG (and stays so)
+ *     both:               nogp=0x1b,0x10      APIC base, TSC (TCG reads 0x10 as 0)
+ *   i.e. derive gp= from the accelerator, never from what the guest saw.
+ *   Measured here (AMD EPYC host, kvm-pvm, QEMU 10.0.2 + this stack): 0x1234, 0x4e, 0x4f,
+ *   0xc00102f0, 0xc00102f1 #GP under KVM; under upstream TCG all of them read 0.  With the
+ *   PPIN patch TCG #GPs the PPIN MSRs of a vCPU without the feature (and 0x4f/0xc00102f1
+ *   while PPIN_CTL is disabled), so those belong to ppin.elf, not to gp= here.
  */
 #include "bm.h"
 

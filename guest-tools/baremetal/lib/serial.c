@@ -25,10 +25,9 @@ void serial_init(void)
 	outb(0x03, COM1 + UART_MCR);	/* DTR, RTS */
 }
 
+/* "\n" goes out as is (no "\r"): the result lines are parsed byte-exactly. */
 void serial_putc(char c)
 {
-	if (c == '\n')
-		serial_putc('\r');
 	while (!(inb(COM1 + UART_LSR) & LSR_THRE))
 		;
 	outb(c, COM1 + UART_THR);
