@@ -1,0 +1,504 @@
+#!/usr/bin/env python3
+"""Boot one kvmport test guest on the patched QEMU and report its checks as TAP.
+
+Guests (built by `build-scripts/build.sh guest-tools` into BUILD_DIR/guest-tools):
+  baremetal:NAME        32-bit multiboot guest baremetal/NAME.elf on qemu-system-x86_64;
+                        --param key=value goes to its -append; it exits through
+                        isa-debug-exit (QEMU status 1 = pass, 3 = fail, 0 = never reported)
+  linux-x86_64:TEST     Debian's kernel + initramfs running /tests/TEST.sh (console ttyS0)
+  linux-aarch64:TEST    the same on qemu-system-aarch64 -M virt -cpu max (console ttyAMA0);
+                        --param key=value becomes kvmport.key=value on the kernel command
+                        line; the guest powers off when done (QEMU status 0)
+
+Guests print the KVMPORT protocol on their serial console:
+  KVMPORT-PLAN <n> / KVMPORT-CHECK <name> PASS|FAIL|SKIP <detail> / KVMPORT-END
+  (and KVMPORT-BENCH <...>, KVMPORT-READY <...>)
+Each check becomes one TAP line, `ok - PREFIX: NAME # detail`, `not ok - ...` or
+`ok - ... # SKIP detail`. A run that goes wrong (QEMU does not start, timeout, no END, a
+PLAN count mismatch, an exit status that disagrees with the checks) adds one `not ok`
+line giving the reason, followed by the last console lines as `# ` comments.
+Exit status 0 only when every check passed (or was skipped) and the run was sound.
+
+--migrate: when the guest prints KVMPORT-READY, migrate it to a file (QMP `migrate`
+file:), quit that QEMU, start a new one with the same command line and
+`-incoming defer`, `migrate-incoming` from the file, wait until it runs, write one byte to
+the guest's console and go on reading the new process. Phase times are printed as `# `.
+
+--probe-kvm KIND: exit 0 when a KIND guest (baremetal or linux-x86_64) really runs under
+KVM on this host, else print the reason and exit 1. It boots a probe guest (bare-metal
+msr.elf, or the Linux `probe` test) under KVM with a short timeout.
+
+Examples:
+  guest-tools/run-guest.py --guest baremetal:msr --smp 2 --param expect35=0x20002
+  guest-tools/run-guest.py --guest linux-aarch64:smoke --smp 2 --param ncpus=2
+  guest-tools/run-guest.py --probe-kvm linux-x86_64
+"""
+import argparse
+import logging
+import os
+import re
+import select
+import shlex
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'qemu', 'python'))
+
+PROTO = re.compile(r'KVMPORT-(PLAN|CHECK|END|BENCH|READY)\b ?(.*)$')
+TAIL_LINES = 15
+PROBE_TIMEOUT = 20
+
+
+class RunFailure(Exception):
+    """The run itself went wrong (as opposed to a check failing)."""
+
+
+class Guest:
+    """What to boot: binary, machine defaults, kernel, command line."""
+
+    def __init__(self, spec, build_dir):
+        kind, sep, name = spec.partition(':')
+        if not sep or not name:
+            raise SystemExit(f"--guest '{spec}': expected baremetal:NAME, "
+                             "linux-x86_64:TEST or linux-aarch64:TEST")
+        self.spec, self.kind, self.name = spec, kind, name
+        gt = os.path.join(build_dir, 'guest-tools')
+        if kind == 'baremetal':
+            self.arch, self.linux = 'x86_64', False
+            self.kernel = os.path.join(gt, 'baremetal', name + '.elf')
+            self.initrd = None
+        elif kind in ('linux-x86_64', 'linux-aarch64'):
+            self.arch, self.linux = kind.split('-', 1)[1], True
+            self.kernel = os.path.join(gt, 'linux', self.arch, 'vmlinuz')
+            self.initrd = os.path.join(gt, 'linux', self.arch, 'initramfs.cpio.gz')
+        else:
+            raise SystemExit(f"--guest '{spec}': unknown kind '{kind}' "
+                             "(baremetal, linux-x86_64, linux-aarch64)")
+        self.console = 'ttyAMA0' if self.arch == 'aarch64' else 'ttyS0'
+        self.default_machine = 'virt' if self.arch == 'aarch64' else 'pc'
+        # virt's default CPU is a 32-bit one; x86 keeps QEMU's default (qemu64), which
+        # also starts under KVM on hosts where `-cpu max`/`host` does not
+        self.default_cpu = 'max' if self.arch == 'aarch64' else None
+
+    def missing(self):
+        """Images that are not built, as a message (or None)."""
+        gone = [f for f in (self.kernel, self.initrd) if f and not os.path.exists(f)]
+        if not gone:
+            return None
+        return (f"guest image missing: {', '.join(gone)} "
+                "(build it: build-scripts/build.sh guest-tools)")
+
+    def append(self, params):
+        if not self.linux:
+            return ' '.join(f'{k}={v}' for k, v in params)
+        words = [f'console={self.console}', 'quiet', 'panic=-1',
+                 f'kvmport.test={self.name}']
+        words += [f'kvmport.{k}={v}' for k, v in params]
+        return ' '.join(words)
+
+
+class Run:
+    """One guest run: QEMU process(es), console parsing, verdict."""
+
+    def __init__(self, opts, guest, quiet=False):
+        self.opts, self.guest, self.quiet = opts, guest, quiet
+        self.prefix = opts.name or f'{guest.spec}/{opts.accel}'
+        self.lines = []          # the whole console, for the tail and --console-log
+        self.plan = None
+        self.checks = []         # (name, status, detail)
+        self.ended = False
+        self.ready = False
+        self.migrated = False
+        self.problems = []       # run-level failures
+        self.vm = None
+        self.buf = b''
+        self.exitcode = None
+        self.qemu_log = []
+
+    # ---- QEMU command line -------------------------------------------------------
+    def qemu_args(self):
+        o, g = self.opts, self.guest
+        args = ['-nodefaults', '-no-reboot', '-accel', o.accel,
+                '-M', o.machine or g.default_machine]
+        cpu = o.cpu or g.default_cpu
+        if cpu:
+            args += ['-cpu', cpu]
+        if o.smp:
+            args += ['-smp', o.smp]
+        if g.linux:
+            args += ['-m', '512']
+        # A build-tree binary finds the firmware of --firmwarepath but not the x86 option
+        # ROMs built from source (linuxboot_dma.bin, multiboot_dma.bin, kvmvapic.bin).
+        roms = os.path.join(o.build_dir, 'pc-bios', 'optionrom')
+        if (g.arch == 'x86_64' and os.path.isdir(roms) and
+                os.path.dirname(os.path.abspath(self.binary())) ==
+                os.path.abspath(o.build_dir)):
+            args += ['-L', roms]
+        args += ['-kernel', g.kernel]
+        if g.initrd:
+            args += ['-initrd', g.initrd]
+        args += ['-append', g.append(o.param)]
+        if not g.linux:
+            args += ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4']
+        return args + o.extra
+
+    def binary(self):
+        return self.opts.qemu or os.path.join(self.opts.build_dir,
+                                              f'qemu-system-{self.guest.arch}')
+
+    def machine(self, extra=()):
+        from qemu.machine import QEMUMachine  # pylint: disable=import-outside-toplevel
+        vm = QEMUMachine(self.binary(), args=self.qemu_args() + list(extra),
+                         base_temp_dir=tempfile.gettempdir())
+        vm.set_console()
+        return vm
+
+    def launch(self, vm):
+        from qemu.machine.machine import VMLaunchFailure  # pylint: disable=C0415
+        try:
+            vm.launch()
+        except VMLaunchFailure as err:
+            out = (err.output or '').strip().splitlines()
+            raise RunFailure('QEMU did not start (exit %s): %s' %
+                             (err.exitcode, out[-1] if out else err)) from err
+        self.vm = vm
+        self.sock = vm.console_socket
+        self.sock.setblocking(False)
+
+    # ---- console ----------------------------------------------------------------
+    def read_until(self, deadline, stop):
+        """Read console lines until stop() is true, EOF, or the deadline."""
+        while not stop():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return 'timeout'
+            ready, _, _ = select.select([self.sock], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            try:
+                data = self.sock.recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b''
+            if not data:
+                if self.buf:
+                    self.line(self.buf)
+                    self.buf = b''
+                return 'eof'
+            self.buf += data
+            while b'\n' in self.buf:
+                raw, self.buf = self.buf.split(b'\n', 1)
+                self.line(raw)
+                if stop():
+                    return 'stop'
+        return 'stop'
+
+    def line(self, raw):
+        text = raw.decode('utf-8', 'replace').rstrip('\r')
+        self.lines.append(text)
+        m = PROTO.search(text)
+        if not m:
+            return
+        what, rest = m.group(1), m.group(2).strip()
+        if what == 'PLAN':
+            try:
+                self.plan = int(rest.split()[0])
+            except (ValueError, IndexError):
+                self.problems.append(f'bad KVMPORT-PLAN line: {text}')
+        elif what == 'CHECK':
+            parts = rest.split(None, 2)
+            if len(parts) < 2 or parts[1] not in ('PASS', 'FAIL', 'SKIP'):
+                self.problems.append(f'bad KVMPORT-CHECK line: {text}')
+                return
+            name, status = parts[0], parts[1]
+            detail = parts[2] if len(parts) > 2 else ''
+            self.checks.append((name, status, detail))
+            self.tap_check(name, status, detail)
+        elif what == 'END':
+            self.ended = True
+        elif what == 'BENCH':
+            if self.opts.bench:
+                self.emit(f'# KVMPORT-BENCH {self.prefix}: {rest}')
+        elif what == 'READY':
+            self.ready = True
+            self.emit(f'# {self.prefix}: guest ready {rest}'.rstrip())
+
+    def tap_check(self, name, status, detail):
+        desc = f'{self.prefix}: {name}'
+        if status == 'PASS':
+            self.emit(f'ok - {desc}' + (f' # {detail}' if detail else ''))
+        elif status == 'SKIP':
+            self.emit(f'ok - {desc} # SKIP {detail}')
+        else:
+            self.emit(f'not ok - {desc}' + (f' # {detail}' if detail else ''))
+
+    # ---- the run ----------------------------------------------------------------
+    def run(self):
+        t0 = time.monotonic()
+        deadline = t0 + self.opts.timeout
+        missing = self.guest.missing()
+        if missing:
+            raise RunFailure(missing)
+        self.launch(self.machine())
+        try:
+            while True:
+                why = self.read_until(
+                    deadline, lambda: self.ended or (self.opts.migrate and self.ready
+                                                     and not self.migrated))
+                if why == 'timeout':
+                    raise RunFailure(f'timeout after {self.opts.timeout:g} s' +
+                                     ('' if self.lines else ': the guest printed nothing'))
+                if self.opts.migrate and self.ready and not self.migrated:
+                    self.migrate(deadline)
+                    continue
+                break
+            # after END the guest exits by itself (poweroff or isa-debug-exit)
+            if self.ended:
+                self.read_until(min(deadline + 10, time.monotonic() + 10), lambda: False)
+            self.finish(wait=10)
+        finally:
+            if self.vm:
+                self.vm.shutdown(hard=True)
+        self.wall = time.monotonic() - t0
+
+    def finish(self, wait):
+        vm = self.vm
+        try:
+            vm._subp.wait(timeout=wait)  # pylint: disable=protected-access
+        except Exception:  # pylint: disable=broad-except
+            self.problems.append(f'QEMU did not exit within {wait} s after the guest '
+                                 + ('ended' if self.ended else 'closed its console'))
+            vm.shutdown(hard=True)
+            return
+        vm.wait(timeout=5)
+        self.exitcode = vm.exitcode()
+        self.vm = None
+        self.qemu_log = (vm.get_log() or '').strip().splitlines()
+        for text in self.qemu_log[-5:]:
+            self.emit(f'# qemu: {text}')
+
+    def migrate(self, deadline):
+        # pylint: disable=too-many-locals
+        t0 = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix='kvmport-migrate-') as tmp:
+            path = os.path.join(tmp, 'state')
+            vm = self.vm
+            vm.cmd('migrate', uri=f'file:{path}')
+            status = self.wait_migration(vm, deadline, 'outgoing')
+            t1 = time.monotonic()
+            size = os.path.getsize(path)
+            # nothing more can come from the paused source
+            vm.shutdown()
+            self.vm = None
+            t2 = time.monotonic()
+            vm2 = self.machine(['-incoming', 'defer'])
+            self.launch(vm2)
+            t3 = time.monotonic()
+            vm2.cmd('migrate-incoming', uri=f'file:{path}')
+            self.wait_migration(vm2, deadline, 'incoming')
+            while vm2.cmd('query-status')['status'] != 'running':
+                if time.monotonic() > deadline:
+                    raise RunFailure('migrated guest did not resume running')
+                time.sleep(0.01)
+            t4 = time.monotonic()
+            self.sock.send(b'\n')
+        self.migrated = True
+        self.emit(f'# {self.prefix}: migrate ({status}, {size / 1048576:.1f} MiB): save '
+            f'{t1 - t0:.2f} s, quit source {t2 - t1:.2f} s, start destination '
+            f'{t3 - t2:.2f} s, load {t4 - t3:.2f} s, total {t4 - t0:.2f} s')
+
+    @staticmethod
+    def wait_migration(vm, deadline, side):
+        while True:
+            info = vm.cmd('query-migrate')
+            status = info.get('status', 'none')
+            if status == 'completed':
+                return status
+            if status in ('failed', 'cancelled'):
+                raise RunFailure(f'{side} migration {status}: '
+                                 f"{info.get('error-desc', 'no error given')}")
+            if time.monotonic() > deadline:
+                raise RunFailure(f'{side} migration still {status} at the timeout')
+            time.sleep(0.01)
+
+    def verdict(self):
+        """Run-level problems from the protocol and QEMU's exit status."""
+        p = list(self.problems)
+        if self.plan is None:
+            p.append('the guest printed no KVMPORT-PLAN')
+        elif self.plan != len(self.checks):
+            p.append(f'KVMPORT-PLAN {self.plan} but {len(self.checks)} checks')
+        if not self.ended:
+            p.append('the guest printed no KVMPORT-END')
+        fails = sum(1 for c in self.checks if c[1] == 'FAIL')
+        code = self.exitcode
+        if code is not None and code < 0:
+            p.append(f'QEMU was killed by signal {-code}' +
+                     (f': {self.qemu_log[-1]}' if self.qemu_log else ''))
+        elif code is not None:
+            if self.guest.linux:
+                if code != 0:
+                    p.append(f'QEMU exited with status {code} (a Linux guest powers off: 0)')
+            elif code == 0:
+                p.append('QEMU exited with status 0: the guest never wrote isa-debug-exit')
+            elif code not in (1, 3):
+                p.append(f'QEMU exited with status {code} (isa-debug-exit gives 1 or 3)')
+            elif not p and (code == 3) != (fails > 0):
+                p.append(f'isa-debug-exit status {code} ({"fail" if code == 3 else "pass"}) '
+                         f'disagrees with {fails} FAIL checks')
+        return p
+
+    def report_failure(self, reason):
+        self.emit(f'not ok - {self.prefix}: run # {reason}')
+        tail = self.lines[-TAIL_LINES:]
+        if tail:
+            self.emit(f'# last {len(tail)} console lines:')
+        for text in tail:
+            self.emit(f'#   {text}')
+
+    def emit(self, text):
+        if not self.quiet:
+            out(text)
+
+    def save_console(self):
+        if self.opts.console_log:
+            with open(self.opts.console_log, 'w', encoding='utf-8') as f:
+                f.write('\n'.join(self.lines) + '\n')
+
+
+def out(text):
+    print(text, flush=True)
+
+
+def run_one(opts):
+    """Run the guest; print TAP; return True when all went well."""
+    guest = Guest(opts.guest, opts.build_dir)
+    r = Run(opts, guest)
+    t0 = time.monotonic()
+    try:
+        r.run()
+        problems = r.verdict()
+    except RunFailure as err:
+        problems = [str(err)] + r.problems
+    except Exception as err:  # pylint: disable=broad-except
+        problems = [f'{type(err).__name__}: {err}'] + r.problems
+    finally:
+        r.save_console()
+    if problems:
+        r.report_failure('; '.join(problems))
+    fails = sum(1 for c in r.checks if c[1] == 'FAIL')
+    out(f'# {r.prefix}: {len(r.checks)} checks, {fails} failed, '
+        f'{time.monotonic() - t0:.1f} s')
+    return not problems and fails == 0, r
+
+
+def probe_kvm(kind, opts):
+    """Exit status 0 when KIND guests run under KVM here; else print why, 1."""
+    try:
+        fd = os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC)
+        os.close(fd)
+    except FileNotFoundError:
+        print('/dev/kvm missing')
+        return 1
+    except OSError as err:
+        print(f'cannot open /dev/kvm: {err.strerror}')
+        return 1
+    if kind == 'baremetal':
+        guest, params = 'baremetal:msr', [('expect35', '0x10001')]
+    elif kind == 'linux-x86_64':
+        guest, params = 'linux-x86_64:probe', []
+    else:
+        raise SystemExit(f"--probe-kvm '{kind}': expected baremetal or linux-x86_64")
+    opts.guest, opts.param, opts.accel = guest, params, 'kvm'
+    opts.smp, opts.machine, opts.extra = '1', None, []
+    opts.timeout = min(opts.timeout, PROBE_TIMEOUT)
+    g = Guest(guest, opts.build_dir)
+    r = Run(opts, g, quiet=True)
+    missing = g.missing()
+    if missing:
+        print(missing)
+        return 1
+    try:
+        r.run()
+        problems = r.verdict()
+    except RunFailure as err:
+        problems = [str(err)] + r.problems
+    what = 'Linux guest' if g.linux else 'bare-metal guest'
+    if not problems and all(c[1] != 'FAIL' for c in r.checks):
+        print(f'{what} runs under KVM ({r.wall:.1f} s)')
+        return 0
+    if not r.lines and r.exitcode is None:
+        print(f'{what} printed nothing under KVM within {opts.timeout:g} s')
+    else:
+        print(f'{what} under KVM: {"; ".join(problems) or "a check failed"} '
+              f'(last console line: {r.lines[-1]!r})')
+    return 1
+
+
+def parse_args(argv):
+    if '--' in argv:
+        i = argv.index('--')
+        argv, extra = argv[:i], argv[i + 1:]
+    else:
+        extra = []
+    ap = argparse.ArgumentParser(
+        prog='run-guest.py', description=__doc__.split('\n', 1)[0],
+        epilog=__doc__.split('\n', 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage='%(prog)s --guest KIND:NAME [options] [-- extra qemu args]\n'
+              '       %(prog)s --probe-kvm baremetal|linux-x86_64')
+    ap.add_argument('--guest', help='baremetal:NAME, linux-x86_64:TEST or linux-aarch64:TEST')
+    ap.add_argument('--probe-kvm', metavar='KIND',
+                    help='exit 0 if KIND (baremetal, linux-x86_64) guests run under KVM')
+    ap.add_argument('--accel', choices=('tcg', 'kvm'), default='tcg')
+    ap.add_argument('--machine', help='-M (default: pc for x86_64, virt for aarch64)')
+    ap.add_argument('--cpu', help='-cpu (default: max for aarch64, QEMU\'s own for x86_64)')
+    ap.add_argument('--smp', help='-smp')
+    ap.add_argument('--param', action='append', default=[], metavar='KEY=VALUE',
+                    help='guest parameter (repeatable)')
+    ap.add_argument('--timeout', type=float, default=60, metavar='SEC',
+                    help='kill QEMU after SEC seconds (default 60)')
+    ap.add_argument('--name', help='prefix of the TAP lines (default: GUEST/ACCEL)')
+    ap.add_argument('--qemu', help='QEMU binary (default: BUILD_DIR/qemu-system-ARCH)')
+    ap.add_argument('--build-dir', default=os.environ.get('BUILD_DIR',
+                                                           os.path.join(ROOT, 'build')),
+                    help='build tree (default: $BUILD_DIR or build/)')
+    ap.add_argument('--migrate', action='store_true',
+                    help='migrate the guest through a file when it prints KVMPORT-READY')
+    ap.add_argument('--bench', action='store_true',
+                    help='print KVMPORT-BENCH lines as "# KVMPORT-BENCH PREFIX: ..."')
+    ap.add_argument('--console-log', metavar='FILE', help='write the whole console here')
+    ap.add_argument('--show-command', action='store_true',
+                    help='print the QEMU command line as a comment')
+    opts = ap.parse_args(argv)
+    opts.extra = extra
+    params = []
+    for p in opts.param:
+        k, sep, v = p.partition('=')
+        if not sep or not k or any(c.isspace() for c in p):
+            ap.error(f"--param '{p}': expected KEY=VALUE without spaces")
+        params.append((k, v))
+    opts.param = params
+    if bool(opts.guest) == bool(opts.probe_kvm):
+        ap.error('give exactly one of --guest and --probe-kvm')
+    return opts
+
+
+def main(argv):
+    opts = parse_args(argv)
+    # QEMUMachine logs a warning for a QEMU killed by a signal: the TAP line says it
+    logging.basicConfig(level=logging.ERROR, format='run-guest: %(message)s')
+    if opts.probe_kvm:
+        return probe_kvm(opts.probe_kvm, opts)
+    if opts.show_command:
+        r = Run(opts, Guest(opts.guest, opts.build_dir))
+        out('# ' + shlex.join([r.binary()] + r.qemu_args()))
+    ok, _ = run_one(opts)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
