@@ -277,7 +277,7 @@ class Run:
         self.exitcode = vm.exitcode()
         self.vm = None
         self.qemu_log = (vm.get_log() or '').strip().splitlines()
-        for text in self.qemu_log[-5:]:
+        for text in list(dict.fromkeys(self.qemu_log))[-5:]:
             self.emit(f'# qemu: {text}')
 
     def migrate(self, deadline):

@@ -1,0 +1,148 @@
+#!/bin/bash
+# End-to-end tests: the test guests of guest-tools/ booted on the patched QEMU (TAP).
+#
+# Usage: build-scripts/tests/guest-test.sh
+#
+# Every case is one guest-tools/run-guest.py run; each check the guest reports is one TAP
+# line here, and a run that goes wrong (QEMU does not start, timeout, missing guest image)
+# is one `not ok` with the reason and the last console lines. A KVM case runs when
+# `run-guest.py --probe-kvm KIND` finds that this kind of guest really runs under KVM on
+# this host; otherwise it is one skip line with the probe's reason.
+#
+#   linux-x86_64  msr-topology, TCG and KVM, -smp 4,cores=2,threads=2, vCPU without x2APIC:
+#                 rdmsr 0x35 (expect35 computed here from -smp as QEMU does), rdmsr -a
+#                 apic_base (one line per CPU in order, BSP bit on CPU 0 only), rdmsr 0x802
+#                 fails with exit 4 (x2APIC register while not in x2APIC mode: #GP)
+#   linux-aarch64 smoke, TCG, -smp 2: nproc and uname -m
+#   baremetal     msr.elf, TCG and KVM, -smp 4,cores=2,threads=2: MSR 0x35 and expected #GPs
+#                 (0x802 under both; 0x1234, an MSR nobody implements, under KVM only:
+#                 TCG reads unknown MSRs as 0)
+#   baremetal     migrate.elf, TCG, saved to a file and restored in a new QEMU (ppin=none)
+#
+# Needs the build (`make`) and the guests (`build-scripts/build.sh guest-tools`).
+# Console logs and run-guest.py output per case: build/check/guest/.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/tap.sh"
+want_help "${1:-}"
+
+RUN="$ROOT/guest-tools/run-guest.py"
+LOGDIR="$BUILD_DIR/check/guest"
+rm -rf "$LOGDIR"
+mkdir -p "$LOGDIR"
+
+TOPO="4,cores=2,threads=2"
+# x86 vCPU without x2APIC, so that MSR 0x802 raises #GP. (Under TCG a Linux guest stays in
+# xAPIC mode even with x2apic offered: it has neither interrupt remapping nor KVM's hint.
+# qemu64 rather than max: `-cpu max`/`host` does not start under every host's KVM.)
+X86_CPU="qemu64,-x2apic"
+
+# expect35 SMP: MSR_CORE_THREAD_COUNT for -smp SMP, as QEMU computes it
+# (cpu_x86_get_msr_core_thread_count): cores per package << 16 | threads per package,
+# with the topology completed as machine_parse_smp_config does for x86 (cores preferred).
+expect35() {
+    local cpus=0 maxcpus=0 sockets=0 dies=1 modules=1 cores=0 threads=0 kv k v rest
+    IFS=, read -ra kv <<<"$1"
+    for rest in "${kv[@]}"; do
+        case $rest in
+        *=*) k=${rest%%=*} v=${rest#*=} ;;
+        *) k=cpus v=$rest ;;
+        esac
+        case $k in
+        cpus|maxcpus|sockets|dies|modules|cores|threads) printf -v "$k" '%d' "$v" ;;
+        clusters|books|drawers) ;;
+        *) die "expect35: unknown -smp key '$k'" ;;
+        esac
+    done
+    [ "$maxcpus" -gt 0 ] || maxcpus=$cpus
+    if [ "$maxcpus" -eq 0 ]; then
+        sockets=$((sockets ? sockets : 1)) cores=$((cores ? cores : 1)) threads=$((threads ? threads : 1))
+    elif [ "$cores" -eq 0 ]; then
+        sockets=$((sockets ? sockets : 1)) threads=$((threads ? threads : 1))
+        cores=$((maxcpus / (sockets * dies * modules * threads)))
+    elif [ "$sockets" -eq 0 ]; then
+        threads=$((threads ? threads : 1))
+        sockets=$((maxcpus / (cores * dies * modules * threads)))
+    elif [ "$threads" -eq 0 ]; then
+        threads=$((maxcpus / (sockets * dies * modules * cores)))
+    fi
+    local cores_pkg=$((dies * modules * cores))
+    printf '%x\n' $(( (cores_pkg << 16) | (cores_pkg * threads) ))
+}
+
+# relay FILE: run-guest.py's TAP lines as this script's numbered ones; comments as they are
+relay() {
+    local line d
+    while IFS= read -r line; do
+        case $line in
+        'not ok - '*) not_ok "${line#not ok - }" ;;
+        'ok - '*' # SKIP '*) d=${line#ok - }; skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
+        'ok - '*) ok "${line#ok - }" ;;
+        '#'*) echo "$line" ;;
+        *) [ -z "$line" ] || echo "# $line" ;;
+        esac
+    done <"$1"
+}
+
+# guest NAME RUN-GUEST-ARGS...: one case
+guest() {
+    local name=$1 rc=0 t0 out
+    shift
+    out="$LOGDIR/${name//\//_}"
+    step "guest: $name"
+    t0=$(date +%s%N)
+    "$RUN" --name "$name" --console-log "$out.console" "$@" >"$out.tap" 2>"$out.err" || rc=$?
+    relay "$out.tap"
+    if ! grep -qE '^(not )?ok ' "$out.tap"; then
+        not_ok "$name: run-guest.py exited $rc without a result" "$(tail -n 15 "$out.err")"
+    elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out.tap"; then
+        not_ok "$name: run-guest.py exited $rc" "$(tail -n 15 "$out.err")"
+    fi
+    echo "# $name: wall time $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
+
+# probe KIND: cache the KVM probe of KIND guests in probe_<kind> ("" = runs under KVM)
+declare -A probe
+kvm_probe() {
+    local kind=$1 msg rc=0 t0
+    [ -z "${probe[$kind]+set}" ] || return 0
+    step "guest: KVM probe for $kind guests"
+    t0=$(date +%s%N)
+    msg=$("$RUN" --probe-kvm "$kind" 2>&1) || rc=$?
+    echo "# KVM probe $kind: ${msg:-exit $rc} ($(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+    if [ $rc -eq 0 ]; then probe[$kind]=""; else probe[$kind]=${msg:-probe exited $rc}; fi
+}
+
+# kvm_guest KIND NAME RUN-GUEST-ARGS...: a KVM case, or a skip with the probe's reason
+kvm_guest() {
+    local kind=$1 name=$2
+    shift 2
+    kvm_probe "$kind"
+    if [ -n "${probe[$kind]}" ]; then
+        skip "$name" "$kind guests do not run under KVM here: ${probe[$kind]//$'\n'/; }"
+    else
+        guest "$name" --accel kvm "$@"
+    fi
+}
+
+E35=$(expect35 "$TOPO")
+echo "# -smp $TOPO: MSR 0x35 = 0x$E35"
+
+# Linux x86_64: rdmsr/wrmsr and the msr driver against the vCPU topology
+linux_msr=(--guest linux-x86_64:msr-topology --cpu "$X86_CPU" --smp "$TOPO"
+           --param "expect35=$E35" --param ncpus=4 --timeout 90)
+guest linux-x86_64/tcg/msr-topology --accel tcg "${linux_msr[@]}"
+kvm_guest linux-x86_64 linux-x86_64/kvm/msr-topology "${linux_msr[@]}"
+
+# Linux aarch64: the arm64 kernel on virt -cpu max
+guest linux-aarch64/tcg/smoke --accel tcg --guest linux-aarch64:smoke --smp 2 --param ncpus=2
+
+# Bare metal: MSR 0x35 and which MSRs fault, per accelerator
+bm_msr=(--guest baremetal:msr --smp "$TOPO" --param "expect35=0x$E35" --param nogp=0x1b,0x10)
+guest baremetal/tcg/msr --accel tcg "${bm_msr[@]}" --param gp=0x802
+kvm_guest baremetal baremetal/kvm/msr "${bm_msr[@]}" --param gp=0x802,0x1234
+
+# Bare metal: state across a migration through a file into a new QEMU process
+guest baremetal/tcg/migrate --accel tcg --guest baremetal:migrate --migrate --param ppin=none
+
+tap_done
