@@ -491,6 +491,7 @@ def main(argv):
     opts = parse_args(argv)
     # QEMUMachine logs a warning for a QEMU killed by a signal: the TAP line says it
     logging.basicConfig(level=logging.ERROR, format='run-guest: %(message)s')
+    logging.getLogger('qemu').setLevel(logging.CRITICAL)
     if opts.probe_kvm:
         return probe_kvm(opts.probe_kvm, opts)
     if opts.show_command:
