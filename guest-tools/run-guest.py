@@ -128,7 +128,7 @@ class Run:
         if o.smp:
             args += ['-smp', o.smp]
         if g.linux:
-            args += ['-m', '512']
+            args += ['-m', '256']
         # A build-tree binary finds the firmware of --firmwarepath but not the x86 option
         # ROMs built from source (linuxboot_dma.bin, multiboot_dma.bin, kvmvapic.bin).
         roms = os.path.join(o.build_dir, 'pc-bios', 'optionrom')

@@ -13,7 +13,8 @@
 #                 rdmsr 0x35 (expect35 computed here from -smp as QEMU does), rdmsr -a
 #                 apic_base (one line per CPU in order, BSP bit on CPU 0 only), rdmsr 0x802
 #                 fails with exit 4 (x2APIC register while not in x2APIC mode: #GP)
-#   linux-aarch64 smoke, TCG, -smp 2: nproc and uname -m
+#   linux-aarch64 smoke, TCG, -smp 2: nproc and uname -m; migrate, TCG: saved to a file
+#                 and restored in a new QEMU, the guest's console, tmpfs and clock go on
 #   baremetal     msr.elf, TCG and KVM, -smp 4,cores=2,threads=2: MSR 0x35 and expected #GPs
 #                 (0x802 under both; 0x1234, an MSR nobody implements, under KVM only:
 #                 TCG reads unknown MSRs as 0)
@@ -134,11 +135,12 @@ linux_msr=(--guest linux-x86_64:msr-topology --cpu "$X86_CPU" --smp "$TOPO"
 guest linux-x86_64/tcg/msr-topology --accel tcg "${linux_msr[@]}"
 kvm_guest linux-x86_64 linux-x86_64/kvm/msr-topology "${linux_msr[@]}"
 
-# Linux aarch64: the arm64 kernel on virt -cpu max
+# Linux aarch64: the arm64 kernel on virt -cpu max; a Linux guest saved and restored
 guest linux-aarch64/tcg/smoke --accel tcg --guest linux-aarch64:smoke --smp 2 --param ncpus=2
+guest linux-aarch64/tcg/migrate --accel tcg --guest linux-aarch64:migrate --migrate
 
 # Bare metal: MSR 0x35 and which MSRs fault, per accelerator
-bm_msr=(--guest baremetal:msr --smp "$TOPO" --param "expect35=0x$E35" --param nogp=0x1b,0x10)
+bm_msr=(--guest baremetal:msr --smp "$TOPO" --param "expect35=0x$E35" --param "nogp=0x1b,0x10")
 guest baremetal/tcg/msr --accel tcg "${bm_msr[@]}" --param gp=0x802
 kvm_guest baremetal baremetal/kvm/msr "${bm_msr[@]}" --param gp=0x802,0x1234
 

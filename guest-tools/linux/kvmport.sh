@@ -41,7 +41,7 @@ run() {
 }
 
 check_cmd() {
-    local name=$1 want_rc=$2 want_out=$3
+    local name="$1" want_rc="$2" want_out="$3"
     shift 3
     run "$@"
     if [ "$rc" = "$want_rc" ] && [ "$out" = "$want_out" ]; then
@@ -52,7 +52,7 @@ check_cmd() {
 }
 
 check_true() {
-    local name=$1 detail=$2
+    local name="$1" detail="$2"
     shift 2
     if "$@"; then pass "$name" "$detail"; else fail "$name" "$detail: failed: $*"; fi
 }
