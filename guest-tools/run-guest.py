@@ -333,6 +333,8 @@ class Run:
             p.append(f'KVMPORT-PLAN {self.plan} but {len(self.checks)} checks')
         if not self.ended:
             p.append('the guest printed no KVMPORT-END')
+        if self.opts.migrate and not self.migrated:
+            p.append('--migrate, but the guest never printed KVMPORT-READY')
         fails = sum(1 for c in self.checks if c[1] == 'FAIL')
         code = self.exitcode
         if code is not None and code < 0:

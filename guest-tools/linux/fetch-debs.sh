@@ -22,6 +22,9 @@ esac
 APT="$CACHE_DIR/guest-linux/apt"
 DEBS="$CACHE_DIR/guest-linux/debs"
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$DEBS"
+# one at a time (make -j runs both architectures at once; apt's own locks are off)
+exec 9>"$APT/fetch.lock"
+flock 9
 apt_opts=(-o "Dir::State::Lists=$APT/lists"
           -o "Dir::Cache=$APT/cache"
           -o "APT::Architectures::=amd64" -o "APT::Architectures::=arm64"
