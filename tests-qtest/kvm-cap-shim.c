@@ -5,7 +5,12 @@
  * KVMPORT_SHIM_CAP=N        the capability number to answer for
  * KVMPORT_SHIM_VALUE=V      KVM_CHECK_EXTENSION answer for it (default 1)
  * KVMPORT_SHIM_ENABLE_ERRNO=E  make KVM_ENABLE_CAP of it fail with E
- * KVMPORT_SHIM_LOG=FILE     append one line per intercepted call
+ * KVMPORT_SHIM_MSRS=M,M,... MSR indices the pretended kernel serves:
+ *                           KVM_SET_MSRS/KVM_GET_MSRS entries for them are
+ *                           stored/answered here, the rest go to the kernel
+ * KVMPORT_SHIM_LOG=FILE     append one line per intercepted call, per
+ *                           shim MSR set, and per KVM_X86_SET_MSR_FILTER
+ *                           (the base of each range)
  *
  * Every other ioctl goes to the real one.
  *
@@ -21,6 +26,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/kvm.h>
 
 int ioctl(int fd, unsigned long request, ...);
@@ -39,6 +45,77 @@ shim_log(const char *fmt, ...)
     vfprintf(f, fmt, ap);
     va_end(ap);
     fclose(f);
+}
+
+#define SHIM_MAX_MSRS 8
+
+static struct {
+    uint32_t index;
+    uint64_t data;
+} shim_msrs[SHIM_MAX_MSRS];
+static int shim_nmsrs = -1;
+
+static int shim_msr(uint32_t index)
+{
+    int i;
+
+    if (shim_nmsrs < 0) {
+        const char *list = getenv("KVMPORT_SHIM_MSRS");
+        char *end;
+
+        shim_nmsrs = 0;
+        while (list && *list && shim_nmsrs < SHIM_MAX_MSRS) {
+            shim_msrs[shim_nmsrs++].index = strtoul(list, &end, 0);
+            list = *end == ',' ? end + 1 : end;
+        }
+    }
+    for (i = 0; i < shim_nmsrs; i++) {
+        if (shim_msrs[i].index == index) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/*
+ * KVM_SET_MSRS/KVM_GET_MSRS: serve the shim's MSRs, pass the others to the
+ * kernel. Returns the number of entries processed, like the kernel.
+ */
+static int shim_msrs_ioctl(int (*real_ioctl)(int, unsigned long, ...),
+                           int fd, unsigned long request, struct kvm_msrs *msrs)
+{
+    size_t size = sizeof(*msrs) + msrs->nmsrs * sizeof(msrs->entries[0]);
+    struct kvm_msrs *rest = calloc(1, size);
+    int *map = calloc(msrs->nmsrs + 1, sizeof(*map));
+    uint32_t i, n = 0;
+    int ret;
+
+    for (i = 0; i < msrs->nmsrs; i++) {
+        int m = shim_msr(msrs->entries[i].index);
+
+        if (m < 0) {
+            map[n] = i;
+            rest->entries[n++] = msrs->entries[i];
+        } else if (request == KVM_SET_MSRS) {
+            shim_msrs[m].data = msrs->entries[i].data;
+            shim_log("set msr=0x%x data=0x%" PRIx64 "\n",
+                     msrs->entries[i].index, (uint64_t)msrs->entries[i].data);
+        } else {
+            msrs->entries[i].data = shim_msrs[m].data;
+        }
+    }
+    rest->nmsrs = n;
+    ret = n ? real_ioctl(fd, request, rest) : 0;
+    if (ret >= 0) {
+        for (i = 0; i < (uint32_t)ret; i++) {
+            msrs->entries[map[i]] = rest->entries[i];
+        }
+        /* the kernel stopped early: report the first entry it refused */
+        ret = (uint32_t)ret < n ? map[ret] : (int)msrs->nmsrs;
+    }
+    free(map);
+    free(rest);
+    return ret;
 }
 
 int ioctl(int fd, unsigned long request, ...)
@@ -76,6 +153,20 @@ int ioctl(int fd, unsigned long request, ...)
             return -1;
         }
         return 0;
+    }
+    if ((request == KVM_SET_MSRS || request == KVM_GET_MSRS) &&
+        getenv("KVMPORT_SHIM_MSRS")) {
+        return shim_msrs_ioctl(real_ioctl, fd, request, arg);
+    }
+    if (request == KVM_X86_SET_MSR_FILTER) {
+        struct kvm_msr_filter *f = arg;
+        int i;
+
+        for (i = 0; i < KVM_MSR_FILTER_MAX_RANGES; i++) {
+            if (f->ranges[i].nmsrs) {
+                shim_log("filter msr=0x%x\n", f->ranges[i].base);
+            }
+        }
     }
     return real_ioctl(fd, request, arg);
 }

@@ -322,6 +322,81 @@ static void test_vendor_cap_enable_fails(void)
     unlink(log);
 }
 
+/* Where QEMU serves PPIN: "ppin" entry of query-kvm-caps, shim log */
+static const char ppin_msrs[] = "0x4e,0x4f,0xc00102f0,0xc00102f1";
+
+/* Without KVM_CAP_PPIN, QEMU serves the PPIN MSRs through the MSR filter */
+static void test_ppin_filter_path(void)
+{
+    g_autofree char *log = shim_log_path();
+    g_autofree char *calls = NULL;
+    QTestState *qts;
+    QList *caps;
+    QDict *c;
+
+    g_setenv("LD_PRELOAD", shim_path, TRUE);
+    g_setenv("KVMPORT_SHIM_LOG", log, TRUE);
+    qts = qtest_init("-accel kvm -cpu qemu64,amd-ppin=on");
+    g_unsetenv("LD_PRELOAD");
+    g_unsetenv("KVMPORT_SHIM_LOG");
+    caps = query_caps(qts);
+    c = find_cap(caps, "ppin");
+    g_assert_false(qdict_get_bool(c, "enabled"));
+    g_assert_cmpstr(qdict_get_try_str(c, "fallback"), ==, "user-space-msr");
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
+    g_assert_nonnull(strstr(calls, "filter msr=0x4e\n"));
+    g_assert_nonnull(strstr(calls, "filter msr=0x4f\n"));
+    g_assert_nonnull(strstr(calls, "filter msr=0xc00102f0\n"));
+    g_assert_nonnull(strstr(calls, "filter msr=0xc00102f1\n"));
+    qobject_unref(caps);
+    qtest_quit(qts);
+
+    /* neither KVM_CAP_PPIN nor user-space MSRs: no way to serve PPIN */
+    qts = qtest_init("-accel kvm,cap-user-space-msr=off -cpu qemu64");
+    caps = query_caps(qts);
+    c = find_cap(caps, "ppin");
+    g_assert_false(qdict_get_bool(c, "enabled"));
+    g_assert_false(qdict_haskey(c, "fallback"));
+    qobject_unref(caps);
+    qtest_quit(qts);
+    unlink(log);
+}
+
+/*
+ * With KVM_CAP_PPIN (the shim), QEMU enables it, hands the value and
+ * PPIN_CTL to the kernel with KVM_SET_MSRS and filters no PPIN MSR.
+ */
+static void test_ppin_kernel_path(void)
+{
+    g_autofree char *log = shim_log_path();
+    g_autofree char *calls = NULL;
+    QTestState *qts;
+    QList *caps;
+    QDict *c;
+
+    g_setenv("KVMPORT_SHIM_MSRS", ppin_msrs, TRUE);
+    qts = shim_qtest_init("-accel kvm "
+                          "-cpu qemu64,amd-ppin=on,ppin-value=0x1234abcd",
+                          log, &caps, &c);
+    g_unsetenv("KVMPORT_SHIM_MSRS");
+    g_assert_true(qdict_get_bool(c, "enabled"));
+    g_assert_false(qdict_haskey(c, "fallback"));
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "enable cap=250 flags=0 args=1,0,0,0\n"));
+    g_assert_nonnull(strstr(calls, "set msr=0xc00102f1 data=0x1234abcd\n"));
+    g_assert_nonnull(strstr(calls, "set msr=0xc00102f0 data=0x0\n"));
+    /* the Intel pair is not advertised: not handed over */
+    g_assert_null(strstr(calls, "set msr=0x4f "));
+    /* the filter is still installed (0x35), without PPIN MSRs */
+    g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
+    g_assert_null(strstr(calls, "filter msr=0x4"));
+    g_assert_null(strstr(calls, "filter msr=0xc00102f"));
+    qobject_unref(caps);
+    qtest_quit(qts);
+    unlink(log);
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *dir = g_path_get_dirname(argv[0]);
@@ -348,6 +423,10 @@ int main(int argc, char **argv)
                            test_vendor_cap_off);
             qtest_add_func("/kvm-caps/kvm/vendor-cap-enable-fails",
                            test_vendor_cap_enable_fails);
+            qtest_add_func("/kvm-caps/kvm/ppin-filter-path",
+                           test_ppin_filter_path);
+            qtest_add_func("/kvm-caps/kvm/ppin-kernel-path",
+                           test_ppin_kernel_path);
         }
     }
     return g_test_run();
