@@ -8,7 +8,9 @@
  *
  *  1. Registers can be given by name, case-insensitive (`rdmsr efer`,
  *     `wrmsr TSC_AUX 1`); `--list` prints the names, numbers and a short
- *     description and exits 0. `--help` lists `--list` and MSR_CPU_DIR.
+ *     description and exits 0. `--help` (and the usage printed on errors)
+ *     has two more lines: `--list` and MSR_CPU_DIR; `--list` also shows up
+ *     in glibc-style "option '--=x' is ambiguous" lists.
  *  2. A register that is neither a number nor a known name exits 127 with
  *     "rdmsr: unknown register 'X' (a number, or a name from --list)" on
  *     stderr (Debian: "Failed to parse register number." on stdout). An

@@ -26,6 +26,7 @@ case "${1:-}" in
 -h|--help) sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 esac
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../../../build-scripts/tests/tap.sh
 . "$here/../../../build-scripts/tests/tap.sh"
 
 BIN=$(cd "${1:-$here/../../../build/guest-tools/msr}" && pwd)
@@ -40,7 +41,7 @@ CPUS="12 3 0 10 5 2 1"          # created in this order: readdir order is not CP
 SIZE=$((0xc0010400))            # file size: MSR 0xffffffff reads past the end
 
 # le VALUE: the 8 bytes of VALUE, little endian
-le() { local v=$1 i s=''; for i in 0 1 2 3 4 5 6 7; do s+=$(printf '\\x%02x' $(((v >> (8 * i)) & 0xff))); done; printf "$s"; }
+le() { local v=$1 i s=''; for i in 0 1 2 3 4 5 6 7; do s+=$(printf '\\x%02x' $(((v >> (8 * i)) & 0xff))); done; printf '%b' "$s"; }
 # put DIR CPU REG VALUE / get DIR CPU REG (hex bytes as stored)
 put() { le "$4" | dd of="$1/$2/msr" bs=1 seek=$(($3)) conv=notrunc status=none; }
 get() { od -An -tx1 -j $(($3)) -N 8 "$1/$2/msr" | tr -d ' \n'; }
@@ -50,16 +51,16 @@ mktree() { # mktree DIR: the fake /dev/cpu
     mkdir -p "$d/microcode"; : >"$d/not-a-cpu"
     for c in $CPUS; do
         mkdir -p "$d/$c"; truncate -s $SIZE "$d/$c/msr"
-        put "$d" $c 0x10 0xfffffffffffffff0
-        put "$d" $c 0x1b $((0xfee00800 | (c == 0 ? 0x100 : 0)))
-        put "$d" $c 0x28 0x123456789abcdef0
-        put "$d" $c 0x35 0x40004
-        put "$d" $c 0x4e 0x1
-        put "$d" $c 0x4f 0x55
-        put "$d" $c 0xe7 $((0x1000 + c))
-        put "$d" $c 0x802 $c
-        put "$d" $c 0xc0000080 0xd01
-        put "$d" $c 0xc00102f1 0x0123456789abcdef
+        put "$d" "$c" 0x10 0xfffffffffffffff0
+        put "$d" "$c" 0x1b $((0xfee00800 | (c == 0 ? 0x100 : 0)))
+        put "$d" "$c" 0x28 0x123456789abcdef0
+        put "$d" "$c" 0x35 0x40004
+        put "$d" "$c" 0x4e 0x1
+        put "$d" "$c" 0x4f 0x55
+        put "$d" "$c" 0xe7 $((0x1000 + c))
+        put "$d" "$c" 0x802 $c
+        put "$d" "$c" 0xc0000080 0xd01
+        put "$d" "$c" 0xc00102f1 0x0123456789abcdef
     done
 }
 mktree "$tmp/cpu"
@@ -348,7 +349,6 @@ else
     why="apt-get download msr-tools failed"
 fi
 if [ -n "$deb" ] && dpkg-deb -x "$deb" "$tmp/deb" 2>"$tmp/err"; then
-    DRD=$tmp/deb/usr/sbin/rdmsr DWR=$tmp/deb/usr/sbin/wrmsr
     ver=$(dpkg-deb -f "$deb" Version)
 elif [ -n "$deb" ]; then
     why="dpkg-deb -x failed: $(cat "$tmp/err")"; deb=""
