@@ -22,7 +22,7 @@ QTESTS_x86_64="test-x86-cpuid-compat"
 QTESTS_aarch64="boot-serial-test"
 # This project's own qtests (tests-qtest/meson.build).
 QTESTS_STACK="stack-id-test"
-QTESTS_STACK_x86_64="x86-boot-serial-test"
+QTESTS_STACK_x86_64="x86-boot-serial-test x86-ppin-test"
 # kvm-caps-test runs for the host's own target (the one KVM can run)
 host_stack="QTESTS_STACK_$(uname -m)"
 printf -v "$host_stack" '%s kvm-caps-test' "${!host_stack:-}"

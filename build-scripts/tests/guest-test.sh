@@ -19,6 +19,15 @@
 #                 (0x802 under both; 0x1234, an MSR nobody implements, under KVM only:
 #                 TCG reads unknown MSRs as 0)
 #   baremetal     migrate.elf, TCG, saved to a file and restored in a new QEMU (ppin=none)
+#   PPIN (patches/x86):
+#   linux-x86_64  ppin, TCG and KVM: Intel vCPU on 2 sockets (default values from -uuid,
+#                 sysfs and rdmsr, enable bit set by Linux, read-only, sockets differ); AMD
+#                 vCPU with ppin-value through 0xc00102f1; without PPIN: no sysfs, #GP
+#   baremetal     ppin.elf, TCG and KVM: the semantic matrix (lock, enable, #GP cases) for
+#                 intel, amd and off (under KVM through the user-space MSR filter); CPUID
+#                 checks skipped under a KVM that shows the guest the host's CPUID (probed
+#                 with cpuid.elf)
+#   baremetal     migrate.elf, TCG, ppin=amd: PPIN_CTL locked before, value and lock after
 #
 # Needs the build (`make`) and the guests (`build-scripts/build.sh guest-tools`).
 # Console logs and run-guest.py output per case: build/check/guest/.
@@ -146,5 +155,56 @@ kvm_guest baremetal baremetal/kvm/msr "${bm_msr[@]}" --param gp=0x802,0x1234
 
 # Bare metal: state across a migration through a file into a new QEMU process
 guest baremetal/tcg/migrate --accel tcg --guest baremetal:migrate --migrate --param ppin=none
+
+# PPIN (patches/x86). The default ppin-value as documented: the first 8 bytes (little
+# endian) of SHA-256(UUID bytes || socket as le32); Linux prints it as 0x%llx.
+UUID=6a1d4b8e-2f37-4c0a-9d51-3e8f7b2c6d10
+default_ppin() {
+    python3 -c 'import hashlib, struct, sys, uuid
+d = hashlib.sha256(uuid.UUID(sys.argv[1]).bytes + struct.pack("<I", int(sys.argv[2]))).digest()
+print(hex(struct.unpack("<Q", d[:8])[0] or 1))' "$1" "$2"
+}
+P0=$(default_ppin $UUID 0) P1=$(default_ppin $UUID 1) PV=0x1122334455667788
+echo "# PPIN defaults for -uuid $UUID: socket 0 $P0, socket 1 $P1"
+
+# ppin_cases ACCEL INTEL-CPU AMD-CPU OFF-CPU [RUN-GUEST-ARGS...]: the PPIN guests of one
+# accelerator (under KVM, qemu64-based models: -cpu max does not start under every KVM)
+ppin_cases() {
+    local acc=$1 intel=$2 amd=$3 off=$4 run=guest
+    shift 4
+    [ "$acc" = kvm ] && run="kvm_guest linux-x86_64"
+    $run linux-x86_64/$acc/ppin-intel --accel "$acc" --guest linux-x86_64:ppin --cpu "$intel" \
+        --smp 4,sockets=2,cores=2 --param ppin=intel --param "value=$P0" --param "cpu2=$P1" \
+        --timeout 90 -- -uuid $UUID
+    $run linux-x86_64/$acc/ppin-amd --accel "$acc" --guest linux-x86_64:ppin \
+        --cpu "$amd,ppin-value=$PV" --param ppin=amd --param "value=$PV" --timeout 90
+    $run linux-x86_64/$acc/ppin-off --accel "$acc" --guest linux-x86_64:ppin --cpu "$off" \
+        --param ppin=off --timeout 90
+    [ "$acc" = kvm ] && run="kvm_guest baremetal"
+    $run baremetal/$acc/ppin-intel --accel "$acc" --guest baremetal:ppin \
+        --cpu "$intel,ppin-value=$PV" --param ppin=intel --param "value=$PV" "$@"
+    $run baremetal/$acc/ppin-amd --accel "$acc" --guest baremetal:ppin \
+        --cpu "$amd,ppin-value=$PV" --param ppin=amd --param "value=$PV" "$@"
+    $run baremetal/$acc/ppin-off --accel "$acc" --guest baremetal:ppin --cpu "$off" \
+        --param ppin=off "$@"
+}
+ppin_cases tcg max,vendor=GenuineIntel max max,amd-ppin=off
+
+# Does this host's KVM show the guest QEMU's CPUID? (-cpu qemu64 has CPUID.7.0:EBX = 0)
+kvm_cpuid=()
+kvm_probe baremetal
+if [ -z "${probe[baremetal]}" ]; then
+    if ! "$RUN" --accel kvm --guest baremetal:cpuid --cpu qemu64 --param leaf=7 \
+            --param reg=b --param want=0 >"$LOGDIR/kvm-cpuid-probe.tap" 2>&1; then
+        echo "# KVM probe cpuid: this KVM does not show the guest QEMU's CPUID:" \
+             "$(grep -m1 '^not ok' "$LOGDIR/kvm-cpuid-probe.tap")"
+        kvm_cpuid=(--param cpuid=skip)
+    fi
+fi
+ppin_cases kvm qemu64,vendor=GenuineIntel,ppin=on qemu64,amd-ppin=on qemu64 "${kvm_cpuid[@]}"
+
+# PPIN state across a migration: locked before, same value and still locked after
+guest baremetal/tcg/migrate-ppin --accel tcg --guest baremetal:migrate --migrate \
+    --cpu "max,ppin-value=$PV" --param ppin=amd --param "value=$PV"
 
 tap_done

@@ -7,6 +7,8 @@
  *                    of ROUNDS rounds, cycles measured with rdtsc around the loop
  *   msrs=<list>      MSRs to time (default 0x35,0x1b,0x10); the second is the base of the
  *                    ratios
+ *   ppin_ctl=<msr>   first write 2 (enable) to this PPIN_CTL (0x4e or 0xc00102f0), so that
+ *                    the PPIN MSR can be timed
  *
  * Output: one check per MSR (PASS: it reads without fault; an MSR that faults is reported
  * as FAIL with its vector and not timed), then
@@ -49,6 +51,8 @@ int main(const char *cmdline)
 	if (!n)
 		fatal("param.msrs", "empty msrs=");
 
+	if (param_u64("ppin_ctl", &v) && (vec = wrmsr_safe(v, 2)))
+		fatal("param.ppin_ctl", "enabling PPIN: wrmsr 0x%llx=2 vector=%d", v, vec);
 	plan(n);
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "bench.rdmsr.0x%llx", msrs[i]);
