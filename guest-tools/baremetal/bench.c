@@ -4,7 +4,8 @@
  *
  * Parameters (-append):
  *   iters=<n>        rdmsr per round (default 10000); 1 warm-up round, then the minimum
- *                    of ROUNDS rounds, cycles measured with rdtsc around the loop
+ *                    of ROUNDS rounds, cycles measured with rdtsc around the loop; each
+ *                    round times every MSR in turn
  *   msrs=<list>      MSRs to time (default 0x35,0x1b,0x10); the second is the base of the
  *                    ratios
  *   ppin_ctl=<msr>   first write 2 (enable) to this PPIN_CTL (0x4e or 0xc00102f0), so that
@@ -58,20 +59,27 @@ int main(const char *cmdline)
 		snprintf(name, sizeof(name), "bench.rdmsr.0x%llx", msrs[i]);
 		vec = rdmsr_safe(msrs[i], &v);
 		ok[i] = !vec;
-		if (vec) {
-			check(name, false, "rdmsr 0x%llx vector=%d, not timed", msrs[i], vec);
-			continue;
-		}
-		time_rdmsr(msrs[i], iters);	/* warm-up */
 		best[i] = ~0ull;
-		for (int r = 0; r < ROUNDS; r++) {
-			uint64_t c = time_rdmsr(msrs[i], iters);
+		if (vec)
+			check(name, false, "rdmsr 0x%llx vector=%d, not timed", msrs[i], vec);
+		else
+			check(name, true, "rdmsr 0x%llx = 0x%llx", msrs[i], v);
+	}
+	/* rounds interleave the MSRs, so that drift of the host hits them alike */
+	for (int r = 0; r <= ROUNDS; r++) {
+		for (int i = 0; i < n; i++) {
+			uint64_t c;
 
-			if (c < best[i])
+			if (!ok[i])
+				continue;
+			c = time_rdmsr(msrs[i], iters);
+			if (r && c < best[i])	/* round 0 warms up */
 				best[i] = c;
 		}
-		check(name, true, "rdmsr 0x%llx = 0x%llx", msrs[i], v);
-		bench("msr=0x%llx cycles=%llu iters=%llu", msrs[i], best[i] / iters, iters);
+	}
+	for (int i = 0; i < n; i++) {
+		if (ok[i])
+			bench("msr=0x%llx cycles=%llu iters=%llu", msrs[i], best[i] / iters, iters);
 	}
 	if (n >= 2 && ok[1] && best[1]) {
 		for (int i = 0; i < n; i++) {
