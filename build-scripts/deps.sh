@@ -24,7 +24,7 @@ PACKAGES=(
     # firmware the installed binaries find without -L
     seabios ipxe-qemu qemu-efi-aarch64
     # guest-tools: static rdmsr/wrmsr, initramfs guests
-    musl-tools busybox-static cpio
+    musl-tools busybox-static cpio strace
 )
 
 installed_version() {
