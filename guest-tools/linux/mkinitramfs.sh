@@ -3,7 +3,7 @@
 #
 # Usage: guest-tools/linux/mkinitramfs.sh ARCH ROOT OUT "MODULES" [BIN...]
 #
-#   ARCH     x86_64 or aarch64: selects tests/ARCH/*.sh
+#   ARCH     x86_64 or aarch64: the tests are tests/common/*.sh and tests/ARCH/*.sh
 #   ROOT     the unpacked packages: bin/busybox, lib/modules/<version>/...
 #   OUT      the gzip-compressed newc cpio to write
 #   MODULES  kernel modules relative to lib/modules/<version>/, loaded by /init in order
@@ -24,7 +24,7 @@ mkdir -p "$STAGE"/{bin,sbin,dev,proc,sys,tmp,lib/modules,tests}
 cp "$PKGROOT/bin/busybox" "$STAGE/bin/busybox"
 install -m 755 "$HERE/init" "$STAGE/init"
 install -m 644 "$HERE/kvmport.sh" "$STAGE/lib/kvmport.sh"
-for t in "$HERE/tests/$ARCH"/*.sh; do
+for t in "$HERE/tests/common"/*.sh "$HERE/tests/$ARCH"/*.sh; do
     [ -e "$t" ] && install -m 755 "$t" "$STAGE/tests/"
 done
 for b in "$@"; do
@@ -48,10 +48,11 @@ for m in $MODULES; do
     esac
     echo "$name" >>"$STAGE/lib/modules/load"
 done
+tests=$(cd "$STAGE/tests" && echo *.sh)
 # No /dev/console node (that would need root): /init reopens it after mounting devtmpfs.
 (cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
     cpio --quiet -o -H newc -R 0:0 --reproducible) >"$OUT.cpio"
 gzip -9n <"$OUT.cpio" >"$OUT.tmp"
 rm -rf "$STAGE" "$OUT.cpio"
 mv "$OUT.tmp" "$OUT"
-step "initramfs $ARCH: $OUT ($(du -k "$OUT" | cut -f1) KiB; tests: $(cd "$HERE/tests/$ARCH" && echo *.sh))"
+step "initramfs $ARCH: $OUT ($(du -k "$OUT" | cut -f1) KiB; tests: $tests)"
