@@ -211,7 +211,8 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int *msr_cpus(int *n)
+/* CPU numbers under the device directory in ascending order, count in *n */
+static int *msr_cpus(int *n)
 {
 	DIR *d = opendir(cpu_dir());
 	struct dirent *e;
@@ -239,6 +240,22 @@ int *msr_cpus(int *n)
 	if (*n)
 		qsort(cpus, *n, sizeof *cpus, cmp_int);
 	return cpus;
+}
+
+void msr_for_each_cpu(int cpu, void (*fn)(int cpu, int all, void *ctx), void *ctx)
+{
+	int *cpus, n, i;
+
+	if (cpu >= 0) {
+		fn(cpu, 0, ctx);
+		return;
+	}
+	cpus = msr_cpus(&n);
+	if (!n)
+		fn(0, 0, ctx);
+	for (i = 0; i < n; i++)
+		fn(cpus[i], 1, ctx);
+	free(cpus);
 }
 
 /* --- options ----------------------------------------------------------- */

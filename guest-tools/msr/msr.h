@@ -35,8 +35,10 @@ void msr_version(void);			/* -V: exits 0 */
 /* Opens CPU cpu's node; in all-CPU mode returns -1 for a CPU to skip
  * (ENXIO). Other failures print msr-tools' message and exit. */
 int msr_open_cpu(int cpu, int flags, int all);
-/* CPU numbers under the device directory in ascending order, count in *n */
-int *msr_cpus(int *n);
+/* Calls fn(cpu, 0, ctx) for CPU cpu or, for cpu -1 (-a), fn(N, 1, ctx) for every CPU
+ * under the device directory in ascending order; with no CPU there at all, fn(0, 0, ctx)
+ * so that CPU 0's open prints msr-tools' message. */
+void msr_for_each_cpu(int cpu, void (*fn)(int cpu, int all, void *ctx), void *ctx);
 void msr_perror(const char *what, int err);	/* "<tool>: what: <glibc text>" */
 
 #endif

@@ -144,8 +144,9 @@ static void print(uint64_t data)
 		printf(pat, width, (unsigned long long)data);
 }
 
-static void rdmsr_on_cpu(uint32_t reg, int cpu, int all)
+static void rdmsr_on_cpu(int cpu, int all, void *ctx)
 {
+	uint32_t reg = *(const uint32_t *)ctx;
 	uint64_t data;
 	int fd = msr_open_cpu(cpu, O_RDONLY, all);
 
@@ -168,7 +169,7 @@ int main(int argc, char *argv[])
 {
 	struct msr_getopt g;
 	uint32_t reg;
-	int c, cpu = 0, n, i, *cpus;
+	int c, cpu = 0;
 
 	msr_tool = "rdmsr";
 	msr_argv0 = argv[0];
@@ -205,14 +206,6 @@ int main(int argc, char *argv[])
 		usage(127);
 	reg = msr_parse_reg(argv[1]);
 
-	if (cpu >= 0) {
-		rdmsr_on_cpu(reg, cpu, 0);
-		return 0;
-	}
-	cpus = msr_cpus(&n);
-	if (!n)			/* no CPU directory at all: CPU 0's message */
-		rdmsr_on_cpu(reg, 0, 0);
-	for (i = 0; i < n; i++)
-		rdmsr_on_cpu(reg, cpus[i], 1);
+	msr_for_each_cpu(cpu, rdmsr_on_cpu, &reg);
 	return 0;
 }

@@ -35,10 +35,18 @@ static void usage(int status)
 	exit(status);
 }
 
-static void wrmsr_on_cpu(uint32_t reg, int cpu, int all, int n,
-			 const uint64_t *val)
+struct wrmsr_args {
+	uint32_t reg;
+	int n;			/* values, written in turn */
+	const uint64_t *val;
+};
+
+static void wrmsr_on_cpu(int cpu, int all, void *ctx)
 {
-	int fd = msr_open_cpu(cpu, O_WRONLY, all), i;
+	const struct wrmsr_args *a = ctx;
+	uint32_t reg = a->reg;
+	int n = a->n, fd = msr_open_cpu(cpu, O_WRONLY, all), i;
+	const uint64_t *val = a->val;
 
 	if (fd < 0)
 		return;
@@ -62,7 +70,7 @@ int main(int argc, char *argv[])
 	uint32_t reg;
 	uint64_t *val;
 	char *end;
-	int c, cpu = 0, n, i, *cpus;
+	int c, cpu = 0, n, i;
 
 	msr_tool = "wrmsr";
 	msr_argv0 = argv[0];
@@ -101,14 +109,7 @@ int main(int argc, char *argv[])
 		}
 	}
 
-	if (cpu >= 0) {
-		wrmsr_on_cpu(reg, cpu, 0, n, val);
-		return 0;
-	}
-	cpus = msr_cpus(&c);
-	if (!c)
-		wrmsr_on_cpu(reg, 0, 0, n, val);
-	for (i = 0; i < c; i++)
-		wrmsr_on_cpu(reg, cpus[i], 1, n, val);
+	msr_for_each_cpu(cpu, wrmsr_on_cpu,
+			 &(struct wrmsr_args){ .reg = reg, .n = n, .val = val });
 	return 0;
 }
