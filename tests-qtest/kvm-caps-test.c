@@ -231,25 +231,43 @@ static char *shim_log_path(void)
 }
 
 /*
- * Start QEMU with ARGS and the shim offering KVM_CAP_PPIN; the shim logs
- * to LOG.  Returns QEMU; *CAPS is its query-kvm-caps answer and *PPIN
- * the entry for "ppin" in it.
+ * Start QEMU with ARGS and the shim logging to LOG; with CAP (a number)
+ * the shim offers that capability, with MSRS (a list) it serves those MSRs.
  */
-static QTestState *shim_qtest_init(const char *args, const char *log,
-                                   QList **caps, QDict **ppin)
+static QTestState *shim_start(const char *args, const char *log,
+                              const char *cap, const char *msrs)
 {
     QTestState *qts;
 
     g_assert_true(g_file_test(shim_path, G_FILE_TEST_EXISTS));
     g_setenv("LD_PRELOAD", shim_path, TRUE);
-    g_setenv("KVMPORT_SHIM_CAP", G_STRINGIFY(VENDOR_CAP_PPIN), TRUE);
     g_setenv("KVMPORT_SHIM_LOG", log, TRUE);
+    if (cap) {
+        g_setenv("KVMPORT_SHIM_CAP", cap, TRUE);
+    }
+    if (msrs) {
+        g_setenv("KVMPORT_SHIM_MSRS", msrs, TRUE);
+    }
     qts = qtest_init(args);
     g_unsetenv("LD_PRELOAD");
-    g_unsetenv("KVMPORT_SHIM_CAP");
     g_unsetenv("KVMPORT_SHIM_LOG");
-
+    g_unsetenv("KVMPORT_SHIM_CAP");
+    g_unsetenv("KVMPORT_SHIM_MSRS");
     assert_kvm_in_use(qts);
+    return qts;
+}
+
+/*
+ * shim_start() with the shim offering KVM_CAP_PPIN.  Returns QEMU; *CAPS
+ * is its query-kvm-caps answer and *PPIN the entry for "ppin" in it.
+ */
+static QTestState *shim_qtest_init(const char *args, const char *log,
+                                   const char *msrs, QList **caps,
+                                   QDict **ppin)
+{
+    QTestState *qts = shim_start(args, log, G_STRINGIFY(VENDOR_CAP_PPIN),
+                                 msrs);
+
     *caps = query_caps(qts);
     *ppin = find_cap(*caps, "ppin");
     g_assert_nonnull(*ppin);
@@ -274,7 +292,7 @@ static void test_vendor_cap_enabled(void)
     g_autofree char *calls = NULL;
     QList *caps;
     QDict *c;
-    QTestState *qts = shim_qtest_init("-accel kvm", log, &caps, &c);
+    QTestState *qts = shim_qtest_init("-accel kvm", log, NULL, &caps, &c);
 
     g_assert_true(qdict_get_bool(c, "enabled"));
     calls = shim_calls(log);
@@ -293,7 +311,7 @@ static void test_vendor_cap_off(void)
     QList *caps;
     QDict *c;
     QTestState *qts = shim_qtest_init("-accel kvm,cap-ppin=off", log,
-                                      &caps, &c);
+                                      NULL, &caps, &c);
 
     g_assert_false(qdict_get_bool(c, "enabled"));
     g_assert_cmpstr(qdict_get_str(c, "policy"), ==, "off");
@@ -334,11 +352,7 @@ static void test_ppin_filter_path(void)
     QList *caps;
     QDict *c;
 
-    g_setenv("LD_PRELOAD", shim_path, TRUE);
-    g_setenv("KVMPORT_SHIM_LOG", log, TRUE);
-    qts = qtest_init("-accel kvm -cpu qemu64,amd-ppin=on");
-    g_unsetenv("LD_PRELOAD");
-    g_unsetenv("KVMPORT_SHIM_LOG");
+    qts = shim_start("-accel kvm -cpu qemu64,amd-ppin=on", log, NULL, NULL);
     caps = query_caps(qts);
     c = find_cap(caps, "ppin");
     g_assert_false(qdict_get_bool(c, "enabled"));
@@ -375,11 +389,9 @@ static void test_ppin_kernel_path(void)
     QList *caps;
     QDict *c;
 
-    g_setenv("KVMPORT_SHIM_MSRS", ppin_msrs, TRUE);
     qts = shim_qtest_init("-accel kvm "
                           "-cpu qemu64,amd-ppin=on,ppin-value=0x1234abcd",
-                          log, &caps, &c);
-    g_unsetenv("KVMPORT_SHIM_MSRS");
+                          log, ppin_msrs, &caps, &c);
     g_assert_true(qdict_get_bool(c, "enabled"));
     g_assert_false(qdict_haskey(c, "fallback"));
     calls = shim_calls(log);
