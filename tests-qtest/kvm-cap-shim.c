@@ -7,12 +7,17 @@
  * KVMPORT_SHIM_ENABLE_ERRNO=E  make KVM_ENABLE_CAP of it fail with E
  * KVMPORT_SHIM_MSRS=M,M,... MSR indices the pretended kernel serves:
  *                           KVM_SET_MSRS/KVM_GET_MSRS entries for them are
- *                           stored/answered here, the rest go to the kernel
+ *                           stored/answered here, the rest go to the kernel;
+ *                           M=V: the pretended guest writes V to M when
+ *                           it first runs (KVM_RUN)
  * KVMPORT_SHIM_LOG=FILE     append one line per intercepted call, per
- *                           shim MSR set, and per KVM_X86_SET_MSR_FILTER
+ *                           shim MSR set or get, per write of the
+ *                           pretended guest, and per KVM_X86_SET_MSR_FILTER
  *                           (the base of each range)
  *
- * Every other ioctl goes to the real one.
+ * Every other ioctl goes to the real one.  The shim is a plain preloaded
+ * library, not linked with QEMU's utilities: it parses with libc's strtoul
+ * and declares the ioctl it interposes (checkpatch.pl flags both).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -23,6 +28,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +44,8 @@ shim_log(const char *fmt, ...)
     FILE *f;
     va_list ap;
 
-    if (!path || !(f = fopen(path, "a"))) {
+    f = path ? fopen(path, "a") : NULL;
+    if (!f) {
         return;
     }
     va_start(ap, fmt);
@@ -52,29 +59,59 @@ shim_log(const char *fmt, ...)
 static struct {
     uint32_t index;
     uint64_t data;
+    bool guest_writes;
+    uint64_t guest_data;
 } shim_msrs[SHIM_MAX_MSRS];
 static int shim_nmsrs = -1;
+
+/* KVMPORT_SHIM_MSRS into shim_msrs[], once */
+static void shim_msrs_parse(void)
+{
+    const char *list = getenv("KVMPORT_SHIM_MSRS");
+    char *end;
+
+    if (shim_nmsrs >= 0) {
+        return;
+    }
+    shim_nmsrs = 0;
+    while (list && *list && shim_nmsrs < SHIM_MAX_MSRS) {
+        shim_msrs[shim_nmsrs].index = strtoul(list, &end, 0);
+        if (*end == '=') {
+            shim_msrs[shim_nmsrs].guest_writes = true;
+            shim_msrs[shim_nmsrs].guest_data = strtoull(end + 1, &end, 0);
+        }
+        shim_nmsrs++;
+        list = *end == ',' ? end + 1 : end;
+    }
+}
 
 static int shim_msr(uint32_t index)
 {
     int i;
 
-    if (shim_nmsrs < 0) {
-        const char *list = getenv("KVMPORT_SHIM_MSRS");
-        char *end;
-
-        shim_nmsrs = 0;
-        while (list && *list && shim_nmsrs < SHIM_MAX_MSRS) {
-            shim_msrs[shim_nmsrs++].index = strtoul(list, &end, 0);
-            list = *end == ',' ? end + 1 : end;
-        }
-    }
+    shim_msrs_parse();
     for (i = 0; i < shim_nmsrs; i++) {
         if (shim_msrs[i].index == index) {
             return i;
         }
     }
     return -1;
+}
+
+/* KVM_RUN: the pretended guest makes the writes it was given, once */
+static void shim_guest_runs(void)
+{
+    int i;
+
+    shim_msrs_parse();
+    for (i = 0; i < shim_nmsrs; i++) {
+        if (shim_msrs[i].guest_writes) {
+            shim_msrs[i].guest_writes = false;
+            shim_msrs[i].data = shim_msrs[i].guest_data;
+            shim_log("guest wrmsr=0x%x data=0x%" PRIx64 "\n",
+                     shim_msrs[i].index, shim_msrs[i].data);
+        }
+    }
 }
 
 /*
@@ -102,6 +139,8 @@ static int shim_msrs_ioctl(int (*real_ioctl)(int, unsigned long, ...),
                      msrs->entries[i].index, (uint64_t)msrs->entries[i].data);
         } else {
             msrs->entries[i].data = shim_msrs[m].data;
+            shim_log("get msr=0x%x data=0x%" PRIx64 "\n",
+                     msrs->entries[i].index, (uint64_t)msrs->entries[i].data);
         }
     }
     rest->nmsrs = n;
@@ -131,7 +170,8 @@ int ioctl(int fd, unsigned long request, ...)
     va_end(ap);
 
     if (!real_ioctl) {
-        real_ioctl = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+        real_ioctl = (int (*)(int, unsigned long, ...))
+                     dlsym(RTLD_NEXT, "ioctl");
     }
     if (cap_env && request == KVM_CHECK_EXTENSION && (uintptr_t)arg == cap) {
         const char *v = getenv("KVMPORT_SHIM_VALUE");
@@ -145,14 +185,17 @@ int ioctl(int fd, unsigned long request, ...)
         const char *err = getenv("KVMPORT_SHIM_ENABLE_ERRNO");
 
         shim_log("enable cap=%u flags=%u args=%" PRIu64 ",%" PRIu64 ",%"
-                 PRIu64 ",%" PRIu64 "\n", e->cap, e->flags, (uint64_t)e->args[0],
-                 (uint64_t)e->args[1], (uint64_t)e->args[2],
-                 (uint64_t)e->args[3]);
+                 PRIu64 ",%" PRIu64 "\n", e->cap, e->flags,
+                 (uint64_t)e->args[0], (uint64_t)e->args[1],
+                 (uint64_t)e->args[2], (uint64_t)e->args[3]);
         if (err) {
             errno = atoi(err);
             return -1;
         }
         return 0;
+    }
+    if (request == KVM_RUN && getenv("KVMPORT_SHIM_MSRS")) {
+        shim_guest_runs();
     }
     if ((request == KVM_SET_MSRS || request == KVM_GET_MSRS) &&
         getenv("KVMPORT_SHIM_MSRS")) {

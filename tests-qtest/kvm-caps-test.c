@@ -409,6 +409,60 @@ static void test_ppin_kernel_path(void)
     unlink(log);
 }
 
+/* The shim's log once it has a line starting with WANT (10 s at most) */
+static char *shim_wait_for(const char *log, const char *want)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    char *calls = NULL;
+
+    for (;;) {
+        g_assert(g_file_get_contents(log, &calls, NULL, NULL));
+        if (strstr(calls, want) || g_get_monotonic_time() > deadline) {
+            break;
+        }
+        g_free(calls);
+        g_usleep(20 * 1000);
+    }
+    g_test_message("shim log, waiting for '%s':\n%s", want, calls);
+    g_assert_nonnull(strstr(calls, want));
+    return calls;
+}
+
+/*
+ * ... and reads them back with KVM_GET_MSRS: what the guest wrote to
+ * PPIN_CTL (the shim's pretended guest locks and enables it when it runs)
+ * is the state QEMU keeps (and migrates) and hands back to the kernel.
+ */
+static void test_ppin_kernel_readback(void)
+{
+    g_autofree char *log = shim_log_path();
+    QTestState *qts;
+    char *calls, *regs;
+
+    qts = shim_start("-S -accel kvm -cpu qemu64,amd-ppin=on",
+                     log, G_STRINGIFY(VENDOR_CAP_PPIN),
+                     "0xc00102f0=0x3,0xc00102f1");
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "set msr=0xc00102f0 data=0x0\n"));
+    g_assert_null(strstr(calls, "data=0x3"));
+    g_free(calls);
+
+    qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
+    g_free(shim_wait_for(log, "guest wrmsr=0xc00102f0 data=0x3\n"));
+
+    /* synchronize the vCPU state from KVM: KVM_GET_MSRS */
+    regs = qtest_hmp(qts, "info registers");
+    g_free(regs);
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "get msr=0xc00102f0 data=0x3\n"));
+    g_free(calls);
+
+    /* QEMU puts back the PPIN_CTL it read when the vCPU runs again */
+    g_free(shim_wait_for(log, "set msr=0xc00102f0 data=0x3\n"));
+    qtest_quit(qts);
+    unlink(log);
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *dir = g_path_get_dirname(argv[0]);
@@ -439,6 +493,8 @@ int main(int argc, char **argv)
                            test_ppin_filter_path);
             qtest_add_func("/kvm-caps/kvm/ppin-kernel-path",
                            test_ppin_kernel_path);
+            qtest_add_func("/kvm-caps/kvm/ppin-kernel-readback",
+                           test_ppin_kernel_readback);
         }
     }
     return g_test_run();
