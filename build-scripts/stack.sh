@@ -56,6 +56,10 @@ stack_import_pristine() {
     git -C "$dest" init -q -b stack
     git -C "$dest" config notes.rewriteRef refs/notes/stack
     git -C "$dest" config notes.rewriteMode cat_sort_uniq
+    # The pristine tree is ~10,000 loose objects: without this every later commit or am
+    # starts a background `git gc`, which competes with the build and races with
+    # `rm -rf` of scratch trees (seen in the pipeline test). Run `git gc` by hand if wanted.
+    git -C "$dest" config gc.auto 0
     git -C "$dest" add -A -f .
     GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
     GIT_AUTHOR_NAME=$STACK_IDENT_NAME GIT_AUTHOR_EMAIL=$STACK_IDENT_EMAIL \
