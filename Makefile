@@ -7,7 +7,7 @@ export PREFIX
 QEMU_SOURCE ?=
 export QEMU_SOURCE
 
-.PHONY: all deps apply build check export rebase help
+.PHONY: all deps apply build check asan series-build export rebase help
 all: deps apply build
 
 deps:
@@ -21,6 +21,14 @@ build: apply
 
 check: all
 	@build-scripts/check.sh
+
+# The ASan+UBSan build and its qtests (not yet part of `make check`: README, Tests)
+asan: apply
+	@build-scripts/asan.sh
+
+# Every prefix of patches/series builds (slow: not part of `make check`)
+series-build: deps
+	@build-scripts/series-build.sh
 
 export:
 	@build-scripts/export.sh

@@ -4,10 +4,12 @@
 # Usage: build-scripts/build.sh [configure|compile|install|guest-tools|all]  (default: all)
 #
 # Environment: PREFIX (default: install/ at the repository root), BUILD_DIR (build/),
-# TARGETS (default: the targets this stack supports), EXTRA_CONFIGURE (more configure
+# TARGETS (default: the targets this stack supports), FEATURES (the optional features
+# enabled on top of --without-default-features), EXTRA_CONFIGURE (more configure
 # options). configure re-runs only when its options change; compile is ninja, plus the
 # x86 option ROMs built from source; install is `make install`; guest-tools builds
-# guest-tools/ into build/guest-tools (rdmsr/wrmsr, test guests, initramfs images).
+# guest-tools/ into build/guest-tools (rdmsr/wrmsr, test guests, initramfs images) and
+# installs them with the runner into PREFIX/share/kvmport/guest-tools.
 # ccache is used when it is installed (meson picks it up).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +17,7 @@ want_help "${1:-}"
 WHAT=${1:-all}
 
 TARGETS=${TARGETS:-x86_64-softmmu,aarch64-softmmu}
+FEATURES=${FEATURES---enable-fdt=system --enable-slirp --enable-pixman --enable-vnc}
 # Debian's firmware packages, searched after -L and before QEMU's own data dir.
 FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/usr/share/AAVMF
 
@@ -38,8 +41,7 @@ configure() {
           --with-pkgversion="$id"
           --firmwarepath="$FIRMWAREPATH"
           --without-default-features --disable-download --disable-docs
-          --enable-kvm --enable-tcg --enable-fdt=system --enable-slirp
-          --enable-pixman --enable-vnc
+          --enable-kvm --enable-tcg $FEATURES
           ${EXTRA_CONFIGURE:-})
     # QEMU's configure names the compiler itself, so meson does not add ccache on its own.
     if command -v ccache >/dev/null; then opts+=(--cc="ccache ${CC:-cc}"); fi
@@ -75,6 +77,24 @@ guest_tools() {
     make -C "$ROOT/guest-tools" -j"$(nproc)" O="$BUILD_DIR/guest-tools" --no-print-directory \
         >"$BUILD_DIR/guest-tools.log" 2>&1 ||
         { tail -n 30 "$BUILD_DIR/guest-tools.log" >&2; die "guest-tools failed; see $BUILD_DIR/guest-tools.log"; }
+    install_guest_tools
+}
+
+# PREFIX/share/kvmport/guest-tools: what runs inside guests, and the runner, which there
+# uses these images and PREFIX/bin's binaries (guest-tools/run-guest.py, INSTALLED).
+install_guest_tools() {
+    local gt="$BUILD_DIR/guest-tools" dest="$PREFIX/share/kvmport/guest-tools" a
+    step "install: guest tools into $dest"
+    rm -rf "$dest"
+    mkdir -p "$dest/bin" "$dest/baremetal" "$dest/python"
+    cp "$gt/msr/rdmsr" "$gt/msr/wrmsr" "$dest/bin/"
+    cp "$gt"/baremetal/*.elf "$dest/baremetal/"
+    for a in x86_64 aarch64; do
+        mkdir -p "$dest/linux/$a"
+        cp "$gt/linux/$a/vmlinuz" "$gt/linux/$a/initramfs.cpio.gz" "$dest/linux/$a/"
+    done
+    cp "$ROOT/guest-tools/run-guest.py" "$dest/"
+    cp -r "$QEMU_DIR/python/qemu" "$dest/python/"
 }
 
 case $WHAT in

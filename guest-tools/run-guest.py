@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Boot one kvmport test guest on the patched QEMU and report its checks as TAP.
 
-Guests (built by `build-scripts/build.sh guest-tools` into BUILD_DIR/guest-tools):
+Guests (built by `build-scripts/build.sh guest-tools` into BUILD_DIR/guest-tools, and
+installed with this script into PREFIX/share/kvmport/guest-tools, where it runs them on
+PREFIX/bin's binaries):
   baremetal:NAME        32-bit multiboot guest baremetal/NAME.elf on qemu-system-x86_64;
                         --param key=value goes to its -append; it exits through
                         isa-debug-exit (QEMU status 1 = pass, 3 = fail, 0 = never reported)
@@ -43,8 +45,16 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'qemu', 'python'))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Installed (PREFIX/share/kvmport/guest-tools, see build.sh install): the guest images and
+# QEMU's python package lie next to this script, the binaries in PREFIX/bin.
+INSTALLED = os.path.isdir(os.path.join(HERE, 'python', 'qemu'))
+if INSTALLED:
+    ROOT = None
+    sys.path.insert(0, os.path.join(HERE, 'python'))
+else:
+    ROOT = os.path.dirname(HERE)
+    sys.path.insert(0, os.path.join(ROOT, 'qemu', 'python'))
 
 PROTO = re.compile(r'KVMPORT-(PLAN|CHECK|END|BENCH|READY)\b ?(.*)$')
 TAIL_LINES = 15
@@ -64,7 +74,7 @@ class Guest:
             raise SystemExit(f"--guest '{spec}': expected baremetal:NAME, "
                              "linux-x86_64:TEST or linux-aarch64:TEST")
         self.spec, self.kind, self.name = spec, kind, name
-        gt = os.path.join(build_dir, 'guest-tools')
+        gt = HERE if INSTALLED else os.path.join(build_dir, 'guest-tools')
         if kind == 'baremetal':
             self.arch, self.linux = 'x86_64', False
             self.kernel = os.path.join(gt, 'baremetal', name + '.elf')
@@ -131,8 +141,8 @@ class Run:
             args += ['-m', '256']
         # A build-tree binary finds the firmware of --firmwarepath but not the x86 option
         # ROMs built from source (linuxboot_dma.bin, multiboot_dma.bin, kvmvapic.bin).
-        roms = os.path.join(o.build_dir, 'pc-bios', 'optionrom')
-        if (g.arch == 'x86_64' and os.path.isdir(roms) and
+        roms = os.path.join(o.build_dir or HERE, 'pc-bios', 'optionrom')
+        if (not INSTALLED and g.arch == 'x86_64' and os.path.isdir(roms) and
                 os.path.dirname(os.path.abspath(self.binary())) ==
                 os.path.abspath(o.build_dir)):
             args += ['-L', roms]
@@ -145,6 +155,9 @@ class Run:
         return args + o.extra
 
     def binary(self):
+        if INSTALLED and not self.opts.qemu:
+            return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))),
+                                'bin', f'qemu-system-{self.guest.arch}')
         return self.opts.qemu or os.path.join(self.opts.build_dir,
                                               f'qemu-system-{self.guest.arch}')
 
@@ -465,9 +478,10 @@ def parse_args(argv):
                     help='kill QEMU after SEC seconds (default 60)')
     ap.add_argument('--name', help='prefix of the TAP lines (default: GUEST/ACCEL)')
     ap.add_argument('--qemu', help='QEMU binary (default: BUILD_DIR/qemu-system-ARCH)')
-    ap.add_argument('--build-dir', default=os.environ.get('BUILD_DIR',
-                                                           os.path.join(ROOT, 'build')),
-                    help='build tree (default: $BUILD_DIR or build/)')
+    ap.add_argument('--build-dir', default=os.environ.get(
+                        'BUILD_DIR', os.path.join(ROOT, 'build') if ROOT else None),
+                    help='build tree (default: $BUILD_DIR or build/; installed: the '
+                    'guest images next to this script and PREFIX/bin)')
     ap.add_argument('--migrate', action='store_true',
                     help='migrate the guest through a file when it prints KVMPORT-READY')
     ap.add_argument('--bench', action='store_true',

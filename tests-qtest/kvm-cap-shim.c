@@ -7,13 +7,15 @@
  * KVMPORT_SHIM_ENABLE_ERRNO=E  make KVM_ENABLE_CAP of it fail with E
  * KVMPORT_SHIM_MSRS=M,M,... MSR indices the pretended kernel serves:
  *                           KVM_SET_MSRS/KVM_GET_MSRS entries for them are
- *                           stored/answered here, the rest go to the kernel;
+ *                           stored/answered here, the rest go to the kernel,
+ *                           and KVM_GET_MSR_INDEX_LIST lists them too;
  *                           M=V: the pretended guest writes V to M when
  *                           it first runs (KVM_RUN)
  * KVMPORT_SHIM_LOG=FILE     append one line per intercepted call, per
- *                           shim MSR set or get, per write of the
- *                           pretended guest, and per KVM_X86_SET_MSR_FILTER
- *                           (the base of each range)
+ *                           KVM_ENABLE_CAP (any capability), per shim MSR
+ *                           set or get, per write of the pretended guest,
+ *                           and per KVM_X86_SET_MSR_FILTER (the base of
+ *                           each range)
  *
  * Every other ioctl goes to the real one.  The shim is a plain preloaded
  * library, not linked with QEMU's utilities: it parses with libc's strtoul
@@ -157,6 +159,47 @@ static int shim_msrs_ioctl(int (*real_ioctl)(int, unsigned long, ...),
     return ret;
 }
 
+/*
+ * KVM_GET_MSR_INDEX_LIST: the kernel's list, then the shim's MSRs. Like the
+ * kernel, E2BIG with the needed count when the caller's list is too short.
+ */
+static int shim_msr_list(int (*real_ioctl)(int, unsigned long, ...),
+                         int fd, struct kvm_msr_list *list)
+{
+    uint32_t room = list->nmsrs, n;
+    struct kvm_msr_list probe = { .nmsrs = 0 };
+    struct kvm_msr_list *all;
+    int i, ret;
+
+    ret = real_ioctl(fd, KVM_GET_MSR_INDEX_LIST, &probe);
+    if (ret < 0 && errno != E2BIG) {
+        return ret;
+    }
+    shim_msrs_parse();
+    all = calloc(1, sizeof(*all) + (probe.nmsrs + shim_nmsrs) *
+                 sizeof(all->indices[0]));
+    all->nmsrs = probe.nmsrs;
+    ret = real_ioctl(fd, KVM_GET_MSR_INDEX_LIST, all);
+    if (ret < 0) {
+        free(all);
+        return ret;
+    }
+    n = all->nmsrs;
+    for (i = 0; i < shim_nmsrs; i++) {
+        all->indices[n++] = shim_msrs[i].index;
+    }
+    list->nmsrs = n;
+    if (room < n) {
+        free(all);
+        errno = E2BIG;
+        return -1;
+    }
+    memcpy(list->indices, all->indices, n * sizeof(all->indices[0]));
+    free(all);
+    shim_log("msr index list: %u entries, %d from the shim\n", n, shim_nmsrs);
+    return 0;
+}
+
 int ioctl(int fd, unsigned long request, ...)
 {
     static int (*real_ioctl)(int, unsigned long, ...);
@@ -179,8 +222,7 @@ int ioctl(int fd, unsigned long request, ...)
         shim_log("check cap=%lu\n", cap);
         return v ? atoi(v) : 1;
     }
-    if (cap_env && request == KVM_ENABLE_CAP &&
-        ((struct kvm_enable_cap *)arg)->cap == cap) {
+    if (request == KVM_ENABLE_CAP) {
         struct kvm_enable_cap *e = arg;
         const char *err = getenv("KVMPORT_SHIM_ENABLE_ERRNO");
 
@@ -188,14 +230,19 @@ int ioctl(int fd, unsigned long request, ...)
                  PRIu64 ",%" PRIu64 "\n", e->cap, e->flags,
                  (uint64_t)e->args[0], (uint64_t)e->args[1],
                  (uint64_t)e->args[2], (uint64_t)e->args[3]);
-        if (err) {
-            errno = atoi(err);
-            return -1;
+        if (cap_env && e->cap == cap) {
+            if (err) {
+                errno = atoi(err);
+                return -1;
+            }
+            return 0;
         }
-        return 0;
     }
     if (request == KVM_RUN && getenv("KVMPORT_SHIM_MSRS")) {
         shim_guest_runs();
+    }
+    if (request == KVM_GET_MSR_INDEX_LIST && getenv("KVMPORT_SHIM_MSRS")) {
+        return shim_msr_list(real_ioctl, fd, arg);
     }
     if ((request == KVM_SET_MSRS || request == KVM_GET_MSRS) &&
         getenv("KVMPORT_SHIM_MSRS")) {

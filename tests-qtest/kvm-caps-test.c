@@ -2,11 +2,13 @@
  * QTest: the table of optional KVM capabilities (patches/kvm/)
  *
  * query-kvm-caps must agree with KVM_CHECK_EXTENSION probes this test makes
- * itself on /dev/kvm; cap-NAME=on|off|auto must act as documented; unknown
- * names and values must be rejected with the valid ones listed.  A vendor
+ * itself on /dev/kvm; cap-NAME=on|off|auto must act as documented, and off
+ * must show its effect (no KVM_ENABLE_CAP, the feature falls back); unknown
+ * names and values must be rejected with the exact message.  A vendor
  * capability the host kernel lacks (KVM_CAP_PPIN) is provided by an
  * LD_PRELOAD shim (kvm-cap-shim.c) on top of the real /dev/kvm, which also
- * records the KVM_ENABLE_CAP call QEMU makes.
+ * records the KVM_ENABLE_CAP calls and MSR filter QEMU sets up.  Without a
+ * usable /dev/kvm every KVM test is still registered and reported skipped.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,36 +17,75 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 #include "libqtest.h"
+#include "stack-qtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 
 #define VENDOR_CAP_PPIN 250
 
 static char *shim_path;
+static bool have_kvm;
 
-/* Run QEMU with ARGS (and ENV) to completion; returns its wait status. */
-static int run_qemu(const char *const *env, const char *args, char **err)
+/*
+ * A test of the KVM path: true if it can run here; otherwise it is marked
+ * skipped with the reason, and still counts (as a skip) in the totals.
+ */
+static bool need_kvm(bool x86_only)
 {
-    g_autofree char *cmd = g_strdup_printf(
-        "timeout 20 %s -M none -display none -monitor none -serial none %s",
-        g_getenv("QTEST_QEMU_BINARY"), args);
-    g_auto(GStrv) argv = NULL;
-    g_auto(GStrv) envp = g_get_environ();
-    int status = -1;
-
-    for (; env && *env; env += 2) {
-        envp = g_environ_setenv(envp, env[0], env[1], TRUE);
+    if (!have_kvm) {
+        g_test_skip("the kvm accelerator is not usable here (no usable "
+                    "/dev/kvm for this target)");
+        return false;
     }
-    g_assert(g_shell_parse_argv(cmd, NULL, &argv, NULL));
-    g_assert(g_spawn_sync(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                          NULL, err, &status, NULL));
-    g_test_message("%s -> status %d, stderr: %s", cmd, status, *err);
-    return status;
+    if (x86_only && !g_str_equal(qtest_get_arch(), "x86_64")) {
+        g_test_skip("an x86 capability");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * need_kvm(), and the kernel has KVM_CAP_X86_USER_SPACE_MSR (the MSR filter
+ * QEMU serves PPIN through without KVM_CAP_PPIN); else skips with the reason.
+ */
+static bool need_user_space_msr(void)
+{
+    int sys_fd, vm_fd, ret = 0;
+
+    if (!need_kvm(true)) {
+        return false;
+    }
+    sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    g_assert_cmpint(sys_fd, >=, 0);
+    vm_fd = ioctl(sys_fd, KVM_CREATE_VM, 0);
+    if (vm_fd >= 0) {
+        ret = ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR);
+        close(vm_fd);
+    }
+    close(sys_fd);
+    if (ret <= 0) {
+        g_test_skip("the kernel lacks KVM_CAP_X86_USER_SPACE_MSR");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * QEMU (-M none) with ENV and ARGS fails with exactly the error WANT; with
+ * ONLY, nothing else (a cap-NAME=on that cannot be met exits with its one
+ * message; other kvm_init() failures get vl.c's "failed to initialize").
+ */
+static void assert_startup_error(const char *const *env, const char *args,
+                                 const char *want, bool only)
+{
+    g_autofree char *all = g_strdup_printf("-M none %s", args);
+
+    stack_assert_startup_error(env, all, want, only);
 }
 
 static QList *query_caps(QTestState *qts)
 {
-    QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-kvm-caps' }");
+    QDict *resp = qtest_qmp(qts, "{ 'execute': 'x-query-kvm-caps' }");
     QList *list;
 
     g_assert(qdict_haskey(resp, "return"));
@@ -91,13 +132,18 @@ static int probe(int sys_fd, int vm_fd, unsigned int cap, const char *level)
 
 static void test_matches_kernel(void)
 {
-    QTestState *qts = qtest_init("-accel kvm");
-    QList *caps = query_caps(qts);
+    QTestState *qts;
+    QList *caps;
     const QListEntry *e;
-    int sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    int vm_fd;
+    int sys_fd, vm_fd;
 
+    if (!need_kvm(false)) {
+        return;
+    }
+    qts = qtest_init("-accel kvm");
+    caps = query_caps(qts);
     assert_kvm_in_use(qts);
+    sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     g_assert_cmpint(sys_fd, >=, 0);
     vm_fd = ioctl(sys_fd, KVM_CREATE_VM, 0);
     g_assert_cmpint(vm_fd, >=, 0);
@@ -115,15 +161,32 @@ static void test_matches_kernel(void)
         int number = qdict_get_int(c, "number");
         int supported = qdict_get_int(c, "supported");
         int kernel = probe(sys_fd, vm_fd, number, qdict_get_str(c, "probe"));
+        bool enabled = qdict_get_bool(c, "enabled");
+        const char *reason = qdict_get_try_str(c, "reason");
 
-        g_test_message("%s (%d): QEMU says %d, the kernel says %d", name,
-                       number, supported, kernel);
+        g_test_message("%s (%d): QEMU says %d, the kernel says %d, "
+                       "reason: %s", name, number, supported, kernel,
+                       reason ?: "-");
         g_assert_cmpint(supported, ==, kernel);
         g_assert_cmpstr(qdict_get_str(c, "policy"), ==, "auto");
-        if (g_str_equal(name, "coalesced-pio")) {
-            continue;   /* also needs coalesced-mmio */
+        /* a reason exactly when not enabled */
+        g_assert_cmpint(!reason, ==, enabled);
+        if (kernel <= 0) {
+            g_autofree char *want = g_strdup_printf(
+                "the kernel does not support KVM capability %d "
+                "(KVM_CHECK_EXTENSION returned %d)", number, kernel);
+
+            g_assert_false(enabled);
+            g_assert_cmpstr(reason, ==, want);
+        } else if (g_str_equal(name, "coalesced-pio")) {
+            /* also needs coalesced-mmio, which this kernel has */
+            g_assert_true(enabled);
+        } else if (g_str_equal(name, "ppin") && !enabled) {
+            /* a kernel whose 250 is some other capability */
+            g_assert_nonnull(strstr(reason, "is not confirmed as cap-ppin"));
+        } else {
+            g_assert_true(enabled);
         }
-        g_assert_cmpint(qdict_get_bool(c, "enabled"), ==, kernel > 0);
     }
     close(vm_fd);
     close(sys_fd);
@@ -133,16 +196,21 @@ static void test_matches_kernel(void)
 
 static void test_on_unsupported(void)
 {
-    QTestState *qts = qtest_init("-accel kvm");
-    QList *caps = query_caps(qts);
+    QTestState *qts;
+    QList *caps;
     const QListEntry *e;
     const char *name = NULL;
     int number = 0;
 
+    if (!need_kvm(false)) {
+        return;
+    }
+    qts = qtest_init("-accel kvm");
+    caps = query_caps(qts);
     QLIST_FOREACH_ENTRY(caps, e) {
         QDict *c = qobject_to(QDict, qlist_entry_obj(e));
 
-        if (qdict_get_int(c, "supported") <= 0) {
+        if (qdict_get_int(c, "supported") == 0) {
             name = qdict_get_str(c, "name");
             number = qdict_get_int(c, "number");
             break;
@@ -152,15 +220,11 @@ static void test_on_unsupported(void)
         g_test_skip("this kernel supports every capability in the table");
     } else {
         g_autofree char *args = g_strdup_printf("-accel kvm,cap-%s=on", name);
-        g_autofree char *err = NULL;
         g_autofree char *want = g_strdup_printf(
-            "cap-%s=on, but the kernel does not support KVM capability %d "
-            "(KVM_CHECK_EXTENSION returned 0)", name, number);
-        int status = run_qemu(NULL, args, &err);
+            "kvm: cap-%s=on, but the kernel does not support KVM capability "
+            "%d (KVM_CHECK_EXTENSION returned 0)", name, number);
 
-        g_assert_true(WIFEXITED(status));
-        g_assert_cmpint(WEXITSTATUS(status), ==, 1);
-        g_assert_nonnull(strstr(err, want));
+        assert_startup_error(NULL, args, want, true);
     }
     qobject_unref(caps);
     qtest_quit(qts);
@@ -168,56 +232,127 @@ static void test_on_unsupported(void)
 
 static void test_off(void)
 {
-    QTestState *qts = qtest_init("-accel kvm,cap-readonly-mem=off");
-    QList *caps = query_caps(qts);
-    QDict *c = find_cap(caps, "readonly-mem");
+    QTestState *qts;
+    QList *caps;
+    QDict *c;
 
+    if (!need_kvm(false)) {
+        return;
+    }
+    qts = qtest_init("-accel kvm,cap-readonly-mem=off");
+    caps = query_caps(qts);
     assert_kvm_in_use(qts);
+    c = find_cap(caps, "readonly-mem");
     g_assert_nonnull(c);
     g_assert_cmpstr(qdict_get_str(c, "policy"), ==, "off");
     g_assert_false(qdict_get_bool(c, "enabled"));
+    g_assert_cmpstr(qdict_get_try_str(c, "reason"), ==,
+                    "disabled by the user (cap-readonly-mem=off)");
     c = find_cap(caps, "coalesced-mmio");
     g_assert_cmpstr(qdict_get_str(c, "policy"), ==, "auto");
     qobject_unref(caps);
     qtest_quit(qts);
 }
 
+/* coalesced-pio needs coalesced-mmio: never reported enabled without it */
+static void test_needs(void)
+{
+    QTestState *qts;
+    QList *caps;
+    QDict *c;
+
+    if (!need_kvm(false)) {
+        return;
+    }
+    qts = qtest_init("-accel kvm,cap-coalesced-mmio=off");
+    caps = query_caps(qts);
+    c = find_cap(caps, "coalesced-pio");
+    g_assert_false(qdict_get_bool(c, "enabled"));
+    if (qdict_get_int(c, "supported") > 0) {
+        g_assert_cmpstr(qdict_get_try_str(c, "reason"), ==,
+                        "it needs cap-coalesced-mmio, which is not enabled");
+    }
+    qobject_unref(caps);
+    qtest_quit(qts);
+
+    assert_startup_error(NULL, "-accel kvm,cap-coalesced-mmio=off,"
+                         "cap-coalesced-pio=on",
+                         "kvm: cap-coalesced-pio=on, but it needs "
+                         "cap-coalesced-mmio, which is not enabled", true);
+}
+
 static void test_unknown_name(void)
 {
     g_autofree char *err = NULL;
-    int status = run_qemu(NULL, "-accel kvm,cap-no-such-cap=on", &err);
+    int status = stack_run_qemu(NULL, "-M none -accel kvm,cap-no-such-cap=on",
+                                &err);
+    g_auto(GStrv) names = NULL;
+    char *hint;
+    int i;
 
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 1);
     g_assert_nonnull(strstr(err, "Property 'kvm-accel.cap-no-such-cap' "
                                  "not found"));
-    g_assert_nonnull(strstr(err, "Valid properties: "));
-    g_assert_nonnull(strstr(err, "cap-coalesced-mmio"));
-    g_assert_nonnull(strstr(err, "cap-readonly-mem"));
+    hint = strstr(err, "Valid properties: ");
+    g_assert_nonnull(hint);
+    g_assert_nonnull(strstr(hint, "cap-coalesced-mmio"));
+    g_assert_nonnull(strstr(hint, "cap-readonly-mem"));
+    /* one line, sorted */
+    hint += strlen("Valid properties: ");
+    *strchrnul(hint, '\n') = 0;
+    names = g_strsplit(hint, ", ", -1);
+    for (i = 1; names[i]; i++) {
+        g_assert_cmpstr(names[i - 1], <, names[i]);
+    }
 }
 
 static void test_unknown_value(void)
 {
-    g_autofree char *err = NULL;
-    int status = run_qemu(NULL, "-accel kvm,cap-readonly-mem=maybe", &err);
-
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
-    g_assert_nonnull(strstr(err, "Invalid value 'maybe' for "
-                                 "cap-readonly-mem: use on, off or auto"));
+    stack_assert_startup_error(NULL, "-M none -accel kvm,cap-readonly-mem=maybe",
+                               "-accel kvm,cap-readonly-mem=maybe: Invalid "
+                               "value 'maybe' for cap-readonly-mem: use on, "
+                               "off or auto", true);
 }
 
+/* Under TCG: a QMP error and an HMP error, in their own words */
 static void test_not_kvm(void)
 {
     QTestState *qts = qtest_init("-M none -accel tcg");
-    QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-kvm-caps' }");
-    const char *desc;
+    QDict *resp = qtest_qmp(qts, "{ 'execute': 'x-query-kvm-caps' }");
+    g_autofree char *hmp = NULL;
 
     g_assert(qdict_haskey(resp, "error"));
-    desc = qdict_get_str(qdict_get_qdict(resp, "error"), "desc");
-    g_assert_nonnull(strstr(desc, "needs the kvm accelerator"));
+    g_assert_cmpstr(qdict_get_str(qdict_get_qdict(resp, "error"), "desc"),
+                    ==, "the kvm accelerator is not in use");
     qobject_unref(resp);
+    hmp = qtest_hmp(qts, "info kvm-caps");
+    g_assert_cmpstr(hmp, ==, "Error: the kvm accelerator is not in use\r\n");
     qtest_quit(qts);
+}
+
+/* -accel kvm,help: every cap with its description and policy, then exit */
+static void test_help(void)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *cmd = g_strdup_printf("%s -accel kvm,help",
+                                           g_getenv("QTEST_QEMU_BINARY"));
+    g_auto(GStrv) argv = NULL;
+    int status = -1;
+
+    g_assert(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+    g_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                          &out, &err, &status, NULL));
+    g_test_message("%s -> status %d, stdout:\n%s", cmd, status, out);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_assert_true(g_str_has_prefix(out, "kvm-accel options:\n"));
+    g_assert_nonnull(strstr(out, "\n  cap-readonly-mem=<OnOffAuto> - Map ROM "
+                            "and ROM devices read-only into the guest (KVM "
+                            "capability 81; on, off or auto, default "
+                            "auto)\n"));
+    g_assert_nonnull(strstr(out, "\n  cap-coalesced-mmio=<OnOffAuto> - "));
 }
 
 static char *shim_log_path(void)
@@ -232,7 +367,8 @@ static char *shim_log_path(void)
 
 /*
  * Start QEMU with ARGS and the shim logging to LOG; with CAP (a number)
- * the shim offers that capability, with MSRS (a list) it serves those MSRs.
+ * the shim offers that capability, with MSRS (a list) it serves those MSRs
+ * and lists them in KVM_GET_MSR_INDEX_LIST.
  */
 static QTestState *shim_start(const char *args, const char *log,
                               const char *cap, const char *msrs)
@@ -257,9 +393,13 @@ static QTestState *shim_start(const char *args, const char *log,
     return qts;
 }
 
+/* The PPIN MSRs the pretended kernel with KVM_CAP_PPIN serves */
+static const char ppin_msrs[] = "0x4e,0x4f,0xc00102f0,0xc00102f1";
+
 /*
- * shim_start() with the shim offering KVM_CAP_PPIN.  Returns QEMU; *CAPS
- * is its query-kvm-caps answer and *PPIN the entry for "ppin" in it.
+ * shim_start() with the shim offering KVM_CAP_PPIN (and, with MSRS, the
+ * MSRs that confirm it).  Returns QEMU; *CAPS is its query-kvm-caps
+ * answer and *PPIN the entry for "ppin" in it.
  */
 static QTestState *shim_qtest_init(const char *args, const char *log,
                                    const char *msrs, QList **caps,
@@ -285,16 +425,95 @@ static char *shim_calls(const char *log)
     return calls;
 }
 
-/* A vendor cap the kernel offers (through the shim) is enabled under auto */
-static void test_vendor_cap_enabled(void)
+/* How many times NEEDLE occurs in HAYSTACK */
+static int count(const char *haystack, const char *needle)
 {
-    g_autofree char *log = shim_log_path();
+    int n = 0;
+
+    for (; (haystack = strstr(haystack, needle)); haystack++) {
+        n++;
+    }
+    return n;
+}
+
+/* The PPIN MSRs are in the MSR filter (QEMU serves them) */
+static void assert_ppin_filtered(const char *calls, bool filtered)
+{
+    static const char *const lines[] = {
+        "filter msr=0x4e\n", "filter msr=0x4f\n",
+        "filter msr=0xc00102f0\n", "filter msr=0xc00102f1\n", NULL,
+    };
+    const char *const *l;
+
+    for (l = lines; *l; l++) {
+        g_assert_cmpint(!!strstr(calls, *l), ==, filtered);
+    }
+}
+
+/* user-space-msr=off: no KVM_ENABLE_CAP for it, no filter, no fallback */
+static void test_user_space_msr_off(void)
+{
+    g_autofree char *log = NULL;
     g_autofree char *calls = NULL;
+    g_autofree char *enable = NULL;
+    QTestState *qts;
     QList *caps;
     QDict *c;
-    QTestState *qts = shim_qtest_init("-accel kvm", log, NULL, &caps, &c);
 
+    if (!need_kvm(true)) {
+        return;
+    }
+    enable = g_strdup_printf("enable cap=%d ", KVM_CAP_X86_USER_SPACE_MSR);
+    log = shim_log_path();
+    qts = shim_start("-accel kvm -cpu qemu64,amd-ppin=on", log, NULL, NULL);
+    caps = query_caps(qts);
+    c = find_cap(caps, "user-space-msr");
+    if (!qdict_get_bool(c, "enabled")) {
+        g_test_skip("this kernel lacks KVM_CAP_X86_USER_SPACE_MSR");
+        goto out;
+    }
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, enable));
+    g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
+    qobject_unref(caps);
+    qtest_quit(qts);
+    g_free(calls);
+    unlink(log);
+
+    qts = shim_start("-accel kvm,cap-user-space-msr=off "
+                     "-cpu qemu64", log, NULL, NULL);
+    caps = query_caps(qts);
+    c = find_cap(caps, "user-space-msr");
+    g_assert_false(qdict_get_bool(c, "enabled"));
+    g_assert_cmpstr(qdict_get_try_str(c, "reason"), ==,
+                    "disabled by the user (cap-user-space-msr=off)");
+    c = find_cap(caps, "ppin");
+    g_assert_false(qdict_haskey(c, "fallback"));
+    calls = shim_calls(log);
+    g_assert_null(strstr(calls, enable));
+    g_assert_null(strstr(calls, "filter msr="));
+out:
+    qobject_unref(caps);
+    qtest_quit(qts);
+    unlink(log);
+}
+
+/* A vendor cap the kernel confirms (through the shim) is enabled: auto */
+static void test_vendor_cap_enabled(void)
+{
+    g_autofree char *log = NULL;
+    g_autofree char *calls = NULL;
+    QTestState *qts;
+    QList *caps;
+    QDict *c;
+
+    if (!need_kvm(true)) {
+        return;
+    }
+    log = shim_log_path();
+    qts = shim_qtest_init("-accel kvm", log, ppin_msrs, &caps, &c);
     g_assert_true(qdict_get_bool(c, "enabled"));
+    g_assert_false(qdict_haskey(c, "reason"));
     calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "check cap=250\n"));
     g_assert_nonnull(strstr(calls, "enable cap=250 flags=0 args=1,0,0,0\n"));
@@ -303,20 +522,77 @@ static void test_vendor_cap_enabled(void)
     unlink(log);
 }
 
-/* ... and never enabled under off, though reported as supported */
-static void test_vendor_cap_off(void)
+/*
+ * A kernel that answers 250 but does not list the PPIN MSRs may have given
+ * 250 to another capability: auto leaves it off and QEMU serves PPIN
+ * through the filter; on is an error naming both signals.
+ */
+static void test_vendor_cap_unconfirmed(void)
 {
-    g_autofree char *log = shim_log_path();
+    static const char reason[] =
+        "the kernel's KVM capability 250 is not confirmed as cap-ppin: "
+        "KVM_GET_MSR_INDEX_LIST lists neither MSR_PPIN_CTL and MSR_PPIN "
+        "(0x4e, 0x4f) nor MSR_AMD_PPIN_CTL and MSR_AMD_PPIN (0xc00102f0, "
+        "0xc00102f1)";
+    g_autofree char *log = NULL;
     g_autofree char *calls = NULL;
+    g_autofree char *want = NULL;
+    QTestState *qts;
     QList *caps;
     QDict *c;
-    QTestState *qts = shim_qtest_init("-accel kvm,cap-ppin=off", log,
-                                      NULL, &caps, &c);
 
+    if (!need_user_space_msr()) {
+        return;
+    }
+    log = shim_log_path();
+    qts = shim_qtest_init("-accel kvm -cpu qemu64,amd-ppin=on", log, NULL,
+                          &caps, &c);
+    g_assert_false(qdict_get_bool(c, "enabled"));
+    g_assert_cmpstr(qdict_get_try_str(c, "reason"), ==, reason);
+    g_assert_cmpstr(qdict_get_try_str(c, "fallback"), ==, "user-space-msr");
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "check cap=250\n"));
+    g_assert_null(strstr(calls, "enable cap=250 "));
+    assert_ppin_filtered(calls, true);
+    qobject_unref(caps);
+    qtest_quit(qts);
+
+    want = g_strdup_printf("kvm: cap-ppin=on, but %s", reason);
+    {
+        const char *env[] = {
+            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
+            "KVMPORT_SHIM_LOG", log, NULL,
+        };
+
+        assert_startup_error(env, "-accel kvm,cap-ppin=on", want, true);
+    }
+    unlink(log);
+}
+
+/* ... never enabled under off: PPIN falls back to the filter */
+static void test_vendor_cap_off(void)
+{
+    g_autofree char *log = NULL;
+    g_autofree char *calls = NULL;
+    QTestState *qts;
+    QList *caps;
+    QDict *c;
+
+    if (!need_user_space_msr()) {
+        return;
+    }
+    log = shim_log_path();
+    qts = shim_qtest_init("-accel kvm,cap-ppin=off -cpu qemu64,amd-ppin=on",
+                          log, ppin_msrs, &caps, &c);
     g_assert_false(qdict_get_bool(c, "enabled"));
     g_assert_cmpstr(qdict_get_str(c, "policy"), ==, "off");
+    g_assert_cmpstr(qdict_get_try_str(c, "reason"), ==,
+                    "disabled by the user (cap-ppin=off)");
+    g_assert_cmpstr(qdict_get_try_str(c, "fallback"), ==, "user-space-msr");
     calls = shim_calls(log);
-    g_assert_null(strstr(calls, "enable cap=250"));
+    g_assert_null(strstr(calls, "enable cap=250 "));
+    assert_ppin_filtered(calls, true);
+    g_assert_null(strstr(calls, "set msr=0xc00102f"));
     qobject_unref(caps);
     qtest_quit(qts);
     unlink(log);
@@ -325,33 +601,43 @@ static void test_vendor_cap_off(void)
 /* A kernel that claims the cap but refuses to enable it stops startup */
 static void test_vendor_cap_enable_fails(void)
 {
-    g_autofree char *log = shim_log_path();
-    g_autofree char *err = NULL;
-    const char *env[] = {
-        "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
-        "KVMPORT_SHIM_LOG", log, "KVMPORT_SHIM_ENABLE_ERRNO", "22", NULL,
-    };
-    int status = run_qemu(env, "-accel kvm", &err);
+    g_autofree char *log = NULL;
 
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
-    g_assert_nonnull(strstr(err, "failed to enable KVM capability 250 "
-                                 "(ppin, policy auto): Invalid argument"));
+    if (!need_kvm(true)) {
+        return;
+    }
+    log = shim_log_path();
+    {
+        const char *env[] = {
+            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
+            "KVMPORT_SHIM_MSRS", ppin_msrs, "KVMPORT_SHIM_LOG", log,
+            "KVMPORT_SHIM_ENABLE_ERRNO", "22", NULL,
+        };
+
+        assert_startup_error(env, "-accel kvm",
+                             "kvm: failed to enable KVM capability 250 "
+                             "(ppin, policy auto): Invalid argument", false);
+    }
     unlink(log);
 }
 
-/* Where QEMU serves PPIN: "ppin" entry of query-kvm-caps, shim log */
-static const char ppin_msrs[] = "0x4e,0x4f,0xc00102f0,0xc00102f1";
-
-/* Without KVM_CAP_PPIN, QEMU serves the PPIN MSRs through the MSR filter */
+/*
+ * Without KVM_CAP_PPIN, QEMU serves the PPIN MSRs through the MSR filter,
+ * installed with the first vCPU that has PPIN: a VM without PPIN keeps the
+ * filter it has upstream.
+ */
 static void test_ppin_filter_path(void)
 {
-    g_autofree char *log = shim_log_path();
-    g_autofree char *calls = NULL;
+    g_autofree char *log = NULL;
+    char *calls;
     QTestState *qts;
     QList *caps;
     QDict *c;
 
+    if (!need_user_space_msr()) {
+        return;
+    }
+    log = shim_log_path();
     qts = shim_start("-accel kvm -cpu qemu64,amd-ppin=on", log, NULL, NULL);
     caps = query_caps(qts);
     c = find_cap(caps, "ppin");
@@ -359,12 +645,19 @@ static void test_ppin_filter_path(void)
     g_assert_cmpstr(qdict_get_try_str(c, "fallback"), ==, "user-space-msr");
     calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
-    g_assert_nonnull(strstr(calls, "filter msr=0x4e\n"));
-    g_assert_nonnull(strstr(calls, "filter msr=0x4f\n"));
-    g_assert_nonnull(strstr(calls, "filter msr=0xc00102f0\n"));
-    g_assert_nonnull(strstr(calls, "filter msr=0xc00102f1\n"));
+    assert_ppin_filtered(calls, true);
+    g_free(calls);
     qobject_unref(caps);
     qtest_quit(qts);
+    unlink(log);
+
+    qts = shim_start("-accel kvm -cpu qemu64", log, NULL, NULL);
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
+    assert_ppin_filtered(calls, false);
+    g_free(calls);
+    qtest_quit(qts);
+    unlink(log);
 
     /* neither KVM_CAP_PPIN nor user-space MSRs: no way to serve PPIN */
     qts = qtest_init("-accel kvm,cap-user-space-msr=off -cpu qemu64");
@@ -374,21 +667,25 @@ static void test_ppin_filter_path(void)
     g_assert_false(qdict_haskey(c, "fallback"));
     qobject_unref(caps);
     qtest_quit(qts);
-    unlink(log);
 }
 
 /*
  * With KVM_CAP_PPIN (the shim), QEMU enables it, hands the value and
- * PPIN_CTL to the kernel with KVM_SET_MSRS and filters no PPIN MSR.
+ * PPIN_CTL of the advertised pair to the kernel with KVM_SET_MSRS and
+ * filters no PPIN MSR.
  */
 static void test_ppin_kernel_path(void)
 {
-    g_autofree char *log = shim_log_path();
+    g_autofree char *log = NULL;
     g_autofree char *calls = NULL;
     QTestState *qts;
     QList *caps;
     QDict *c;
 
+    if (!need_kvm(true)) {
+        return;
+    }
+    log = shim_log_path();
     qts = shim_qtest_init("-accel kvm "
                           "-cpu qemu64,amd-ppin=on,ppin-value=0x1234abcd",
                           log, ppin_msrs, &caps, &c);
@@ -399,11 +696,11 @@ static void test_ppin_kernel_path(void)
     g_assert_nonnull(strstr(calls, "set msr=0xc00102f1 data=0x1234abcd\n"));
     g_assert_nonnull(strstr(calls, "set msr=0xc00102f0 data=0x0\n"));
     /* the Intel pair is not advertised: not handed over */
+    g_assert_null(strstr(calls, "set msr=0x4e "));
     g_assert_null(strstr(calls, "set msr=0x4f "));
     /* the filter is still installed (0x35), without PPIN MSRs */
     g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
-    g_assert_null(strstr(calls, "filter msr=0x4"));
-    g_assert_null(strstr(calls, "filter msr=0xc00102f"));
+    assert_ppin_filtered(calls, false);
     qobject_unref(caps);
     qtest_quit(qts);
     unlink(log);
@@ -429,35 +726,47 @@ static char *shim_wait_for(const char *log, const char *want)
 }
 
 /*
- * ... and reads them back with KVM_GET_MSRS: what the guest wrote to
- * PPIN_CTL (the shim's pretended guest locks and enables it when it runs)
- * is the state QEMU keeps (and migrates) and hands back to the kernel.
+ * ... and reads PPIN_CTL back with KVM_GET_MSRS: what the guest wrote
+ * (the shim's pretended guest enables PPIN, 10b, when it runs) is the
+ * state QEMU keeps (and migrates) and hands back to the kernel.  The PPIN
+ * value is constant: never read back, put only at reset (and full) level.
  */
 static void test_ppin_kernel_readback(void)
 {
-    g_autofree char *log = shim_log_path();
+    g_autofree char *log = NULL;
     QTestState *qts;
     char *calls;
+    int value_puts;
 
+    if (!need_kvm(true)) {
+        return;
+    }
+    log = shim_log_path();
     qts = shim_start("-S -accel kvm -cpu qemu64,amd-ppin=on",
                      log, G_STRINGIFY(VENDOR_CAP_PPIN),
-                     "0xc00102f0=0x3,0xc00102f1");
+                     "0xc00102f0=0x2,0xc00102f1");
     calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "set msr=0xc00102f0 data=0x0\n"));
-    g_assert_null(strstr(calls, "data=0x3"));
+    g_assert_null(strstr(calls, "data=0x2"));
+    value_puts = count(calls, "set msr=0xc00102f1 ");
+    g_assert_cmpint(value_puts, >, 0);
     g_free(calls);
 
     qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
-    g_free(shim_wait_for(log, "guest wrmsr=0xc00102f0 data=0x3\n"));
+    g_free(shim_wait_for(log, "guest wrmsr=0xc00102f0 data=0x2\n"));
 
     /* synchronize the vCPU state from KVM: KVM_GET_MSRS */
     g_free(qtest_hmp(qts, "info registers"));
     calls = shim_calls(log);
-    g_assert_nonnull(strstr(calls, "get msr=0xc00102f0 data=0x3\n"));
+    g_assert_nonnull(strstr(calls, "get msr=0xc00102f0 data=0x2\n"));
+    g_assert_null(strstr(calls, "get msr=0xc00102f1 "));
     g_free(calls);
 
     /* QEMU puts back the PPIN_CTL it read when the vCPU runs again */
-    g_free(shim_wait_for(log, "set msr=0xc00102f0 data=0x3\n"));
+    calls = shim_wait_for(log, "set msr=0xc00102f0 data=0x2\n");
+    /* ... at runtime level: without the PPIN value */
+    g_assert_cmpint(count(calls, "set msr=0xc00102f1 "), ==, value_puts);
+    g_free(calls);
     qtest_quit(qts);
     unlink(log);
 }
@@ -465,36 +774,32 @@ static void test_ppin_kernel_readback(void)
 int main(int argc, char **argv)
 {
     g_autofree char *dir = g_path_get_dirname(argv[0]);
-    bool kvm = qtest_has_accel("kvm");
 
     g_test_init(&argc, &argv, NULL);
+    have_kvm = qtest_has_accel("kvm");
     shim_path = g_build_filename(dir, "stack", "kvmport-cap-shim.so", NULL);
 
     qtest_add_func("/kvm-caps/tcg-error", test_not_kvm);
+    qtest_add_func("/kvm-caps/help", test_help);
     qtest_add_func("/kvm-caps/unknown-name", test_unknown_name);
     qtest_add_func("/kvm-caps/unknown-value", test_unknown_value);
-    if (!kvm) {
-        g_test_message("skipping the /kvm-caps/kvm/ tests: the kvm "
-                       "accelerator is not usable here (no usable /dev/kvm "
-                       "for this target)");
-    } else {
-        qtest_add_func("/kvm-caps/kvm/matches-kernel", test_matches_kernel);
-        qtest_add_func("/kvm-caps/kvm/on-unsupported", test_on_unsupported);
-        qtest_add_func("/kvm-caps/kvm/off", test_off);
-        if (g_str_equal(qtest_get_arch(), "x86_64")) {
-            qtest_add_func("/kvm-caps/kvm/vendor-cap-enabled",
-                           test_vendor_cap_enabled);
-            qtest_add_func("/kvm-caps/kvm/vendor-cap-off",
-                           test_vendor_cap_off);
-            qtest_add_func("/kvm-caps/kvm/vendor-cap-enable-fails",
-                           test_vendor_cap_enable_fails);
-            qtest_add_func("/kvm-caps/kvm/ppin-filter-path",
-                           test_ppin_filter_path);
-            qtest_add_func("/kvm-caps/kvm/ppin-kernel-path",
-                           test_ppin_kernel_path);
-            qtest_add_func("/kvm-caps/kvm/ppin-kernel-readback",
-                           test_ppin_kernel_readback);
-        }
-    }
+    /* registered everywhere: skipped, with the reason, without KVM */
+    qtest_add_func("/kvm-caps/kvm/matches-kernel", test_matches_kernel);
+    qtest_add_func("/kvm-caps/kvm/on-unsupported", test_on_unsupported);
+    qtest_add_func("/kvm-caps/kvm/off", test_off);
+    qtest_add_func("/kvm-caps/kvm/needs", test_needs);
+    qtest_add_func("/kvm-caps/kvm/user-space-msr-off",
+                   test_user_space_msr_off);
+    qtest_add_func("/kvm-caps/kvm/vendor-cap-enabled",
+                   test_vendor_cap_enabled);
+    qtest_add_func("/kvm-caps/kvm/vendor-cap-unconfirmed",
+                   test_vendor_cap_unconfirmed);
+    qtest_add_func("/kvm-caps/kvm/vendor-cap-off", test_vendor_cap_off);
+    qtest_add_func("/kvm-caps/kvm/vendor-cap-enable-fails",
+                   test_vendor_cap_enable_fails);
+    qtest_add_func("/kvm-caps/kvm/ppin-filter-path", test_ppin_filter_path);
+    qtest_add_func("/kvm-caps/kvm/ppin-kernel-path", test_ppin_kernel_path);
+    qtest_add_func("/kvm-caps/kvm/ppin-kernel-readback",
+                   test_ppin_kernel_readback);
     return g_test_run();
 }

@@ -17,17 +17,22 @@
 #                 and restored in a new QEMU, the guest's console, tmpfs and clock go on
 #   baremetal     msr.elf, TCG and KVM, -smp 4,cores=2,threads=2: MSR 0x35 and expected #GPs
 #                 (0x802 under both; 0x1234, an MSR nobody implements, under KVM only:
-#                 TCG reads unknown MSRs as 0)
+#                 TCG reads unknown MSRs as 0); the PPIN MSRs of a vCPU without PPIN, TCG:
+#                 #GP on the stack's machine types, read as 0 on upstream's (q35-10.0,
+#                 i440fx-9.2), as upstream QEMU does
 #   baremetal     migrate.elf, TCG, saved to a file and restored in a new QEMU (ppin=none)
 #   PPIN (patches/x86):
 #   linux-x86_64  ppin, TCG and KVM: Intel vCPU on 2 sockets (default values from -uuid,
 #                 sysfs and rdmsr, enable bit set by Linux, read-only, sockets differ); AMD
 #                 vCPU with ppin-value through 0xc00102f1; without PPIN: no sysfs, #GP
-#   baremetal     ppin.elf, TCG and KVM: the semantic matrix (lock, enable, #GP cases) for
-#                 intel, amd and off (under KVM through the user-space MSR filter); CPUID
-#                 checks skipped under a KVM that shows the guest the host's CPUID (probed
-#                 with cpuid.elf)
-#   baremetal     migrate.elf, TCG, ppin=amd: PPIN_CTL locked before, value and lock after
+#   baremetal     ppin.elf, TCG and KVM (under KVM through the user-space MSR filter): the
+#                 semantic matrix (Intel SDM PPIN_CTL: a write of 3 #GPs, enable 2, lock 1,
+#                 #GP cases) for intel, amd, both (each pair its own PPIN_CTL) and off; INIT
+#                 keeps PPIN_CTL (both pairs, -smp 2, INIT-SIPI to the AP); CPUID checks
+#                 skipped under a KVM that shows the guest the host's CPUID (probed with
+#                 cpuid.elf)
+#   baremetal     migrate.elf, TCG: ppin=amd enabled before, enabled and then lockable
+#                 after; ppin=both: Intel locked and AMD enabled before, each kept after
 #
 # Needs the build (`make`) and the guests (`build-scripts/build.sh guest-tools`).
 # Console logs and run-guest.py output per case: build/check/guest/.
@@ -151,6 +156,15 @@ guest linux-aarch64/tcg/migrate --accel tcg --guest linux-aarch64:migrate --migr
 # Bare metal: MSR 0x35 and which MSRs fault, per accelerator
 bm_msr=(--guest baremetal:msr --smp "$TOPO" --param "expect35=0x$E35" --param "nogp=0x1b,0x10")
 guest baremetal/tcg/msr --accel tcg "${bm_msr[@]}" --param gp=0x802
+# Machine types: the PPIN MSRs of a vCPU without PPIN #GP under TCG on the stack's types
+# (pc is pc-i440fx-10.0-kvmport1); upstream's types read them as 0, as upstream does
+PPIN_MSRS=0x4e,0x4f,0xc00102f0,0xc00102f1
+guest baremetal/tcg/msr-ppin-absent --accel tcg --machine pc --cpu qemu64 \
+    --guest baremetal:msr --smp 2 --param expect35=0x20002 --param gp=$PPIN_MSRS
+guest baremetal/tcg/msr-ppin-absent-q35-10.0 --accel tcg --machine pc-q35-10.0 --cpu qemu64 \
+    --guest baremetal:msr --smp 2 --param expect35=0x20002 --param nogp=$PPIN_MSRS
+guest baremetal/tcg/msr-ppin-absent-i440fx-9.2 --accel tcg --machine pc-i440fx-9.2 \
+    --cpu qemu64 --guest baremetal:msr --smp 2 --param expect35=0x20002 --param nogp=$PPIN_MSRS
 kvm_guest baremetal baremetal/kvm/msr "${bm_msr[@]}" --param gp=0x802,0x1234
 
 # Bare metal: state across a migration through a file into a new QEMU process
@@ -187,6 +201,11 @@ ppin_cases() {
         --cpu "$amd,ppin-value=$PV" --param ppin=amd --param "value=$PV" "$@"
     $run baremetal/$acc/ppin-off --accel "$acc" --guest baremetal:ppin --cpu "$off" \
         --param ppin=off "$@"
+    $run baremetal/$acc/ppin-both --accel "$acc" --guest baremetal:ppin \
+        --cpu "$intel,amd-ppin=on,ppin-value=$PV" --param ppin=both --param "value=$PV" "$@"
+    $run baremetal/$acc/ppin-init --accel "$acc" --guest baremetal:ppin --smp 2 \
+        --cpu "$intel,amd-ppin=on,ppin-value=$PV" --param ppin=both --param "value=$PV" \
+        --param init=check "$@"
 }
 ppin_cases tcg max,vendor=GenuineIntel max max,amd-ppin=off
 
@@ -203,8 +222,12 @@ if [ -z "${probe[baremetal]}" ]; then
 fi
 ppin_cases kvm qemu64,vendor=GenuineIntel,ppin=on qemu64,amd-ppin=on qemu64 "${kvm_cpuid[@]}"
 
-# PPIN state across a migration: locked before, same value and still locked after
+# PPIN state across a migration: enabled before, still enabled after (then it locks);
+# with both pairs Intel locked and AMD enabled before, each as it was after
 guest baremetal/tcg/migrate-ppin --accel tcg --guest baremetal:migrate --migrate \
     --cpu "max,ppin-value=$PV" --param ppin=amd --param "value=$PV"
+guest baremetal/tcg/migrate-ppin-both --accel tcg --guest baremetal:migrate --migrate \
+    --cpu "max,vendor=GenuineIntel,amd-ppin=on,ppin-value=$PV" --param ppin=both \
+    --param "value=$PV"
 
 tap_done

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installed binaries (TAP): they name the stack, and find Debian's firmware and the
-# option ROMs built from source without -L.
+# option ROMs built from source without -L; the installed guest tools run a guest on them.
 #
 # Usage: build-scripts/tests/install-test.sh      (after `make`; PREFIX as for the build)
 set -euo pipefail
@@ -70,5 +70,24 @@ if start "$x86" -M pc -nodefaults -bios no-such-bios.bin; then
     not_ok "a BIOS that exists nowhere fails start-up (control)"
 else
     ok "a BIOS that exists nowhere fails start-up (control)"
+fi
+
+# The guest tools installed with the binaries: static rdmsr/wrmsr, and the runner, which
+# boots the installed images on the installed binary (not the build tree's).
+GT="$PREFIX/share/kvmport/guest-tools"
+for t in rdmsr wrmsr; do
+    check "guest tools: $t installed, static (no ELF interpreter)" \
+        sh -c "readelf -lW '$GT/bin/$t' | grep -q LOAD && ! readelf -lW '$GT/bin/$t' | grep -q INTERP"
+done
+if out=$(cd / && env -u BUILD_DIR "$GT/run-guest.py" --accel tcg --guest baremetal:msr \
+            --smp 2 --param expect35=0x20002 --show-command 2>&1); then
+    if grep -q "^# .*$(realpath "$x86") " <<<"$out"; then
+        ok "guest tools: installed run-guest.py boots msr.elf on the installed binary"
+    else
+        not_ok "guest tools: installed run-guest.py boots msr.elf on the installed binary" \
+            "not started with $x86:" "$out"
+    fi
+else
+    not_ok "guest tools: installed run-guest.py boots msr.elf on the installed binary" "$out"
 fi
 tap_done

@@ -136,6 +136,12 @@ int param_u64_list(const char *key, uint64_t *vals, int max);
  */
 void plan(int n);
 bool check(const char *name, bool pass, const char *fmt, ...) __printf(3, 4);
+
+/* lib/msrcheck.c: one check() each */
+void rd_eq(const char *name, uint32_t msr, uint64_t want);
+void rd_gp(const char *name, uint32_t msr);
+void wr_gp(const char *name, uint32_t msr, uint64_t val);
+void wr_rd(const char *name, uint32_t msr, uint64_t val);
 void skip(const char *name, const char *fmt, ...) __printf(2, 3);
 void bench(const char *fmt, ...) __printf(1, 2);	/* KVMPORT-BENCH <text> */
 void ready(const char *fmt, ...) __printf(1, 2);	/* KVMPORT-READY <text> */

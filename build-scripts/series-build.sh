@@ -1,0 +1,77 @@
+#!/bin/bash
+# Check that every prefix of the series builds: apply the patches one at a time, build each.
+#
+# Usage: build-scripts/series-build.sh
+#
+# A series upstream can take must bisect: each patch builds on its own. This makes a scratch
+# tree from the pinned source (BUILD_DIR/series/qemu, as apply.sh makes qemu/), configures
+# it once as build.sh does (BUILD_DIR/series/build, the same options, ccache; TARGETS
+# defaults to x86_64-softmmu, whose build includes all the common code the series
+# touches: TARGETS=x86_64-softmmu,aarch64-softmmu checks both, in about 1.5 times as long),
+# builds the pristine tree, then applies the patches of patches/series one at a time with
+# `git am` and builds again after each (ninja: only what the patch changed). Debian's +ds
+# tarball lacks the firmware blobs upstream's pc-bios/meson.build names, so that tree
+# configures only with the first patch (build/pc-bios-only-unpack-...): it is then the
+# first tree built. One line per
+# patch, "built <patch> (<seconds> s)"; it stops at the first patch that does not apply or
+# does not build, naming it and printing the compiler's errors (log:
+# BUILD_DIR/series/build.log). The qtests of tests-qtest/ are linked in as apply.sh does.
+#
+# It takes long (every patch that touches a common header rebuilds much of QEMU), so
+# `make check` does not run it; run it before a change to patches/ lands. Times: README.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+want_help "${1:-}"
+# shellcheck source=stack.sh
+. "$SCRIPTS/stack.sh"
+
+SERIES_DIR="$BUILD_DIR/series"
+export TARGETS=${TARGETS:-x86_64-softmmu}
+SRC=$("$SCRIPTS/fetch.sh")
+rm -rf "$SERIES_DIR/qemu"
+mkdir -p "$SERIES_DIR"
+stack_import_pristine "$SRC" "$(source_id "$SRC")" "$SERIES_DIR/qemu"
+QEMU_DIR="$SERIES_DIR/qemu" link_stack_qtests
+mapfile -t SERIES < <(series_entries)
+
+# build LABEL: incremental build of the scratch tree, or stop with the errors.
+build() {
+    local t0=$SECONDS
+    if ! make -C "$SERIES_DIR/build" -j"$(nproc)" --no-print-directory \
+            >"$SERIES_DIR/build.log" 2>&1; then
+        grep -E 'error|Error' "$SERIES_DIR/build.log" | head -n 30 >&2
+        die "$1 does not build; see $SERIES_DIR/build.log"
+    fi
+    step "built $1 ($((SECONDS - t0)) s)"
+}
+
+# apply PATCH: git am it onto the scratch tree, or stop naming it.
+apply() {
+    local out
+    if ! out=$(cd "$SERIES_DIR/qemu" && stack_git am --keep-cr "$PATCHES_DIR/$1" 2>&1); then
+        printf '%s\n' "$out" | sed 's/^/    /' >&2
+        die "patch $1 does not apply"
+    fi
+}
+
+configure() {
+    QEMU_DIR="$SERIES_DIR/qemu" BUILD_DIR="$SERIES_DIR/build" PREFIX="$SERIES_DIR/install" \
+        "$SCRIPTS/build.sh" configure
+}
+
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
+first=0
+if configure 2>/dev/null; then
+    build "the pristine tree"
+else
+    step "the pristine tree does not configure; with ${SERIES[0]} it must"
+    apply "${SERIES[0]}"
+    configure
+    build "${SERIES[0]}"
+    first=1
+fi
+for p in "${SERIES[@]:$first}"; do
+    apply "$p"
+    build "$p"
+done
+step "every prefix of the series (${#SERIES[@]} patches) builds"

@@ -1,0 +1,25 @@
+/*
+ * Helpers shared by this stack's qtests
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef STACK_QTEST_H
+#define STACK_QTEST_H
+
+/*
+ * Run $QTEST_QEMU_BINARY with ARGS (a shell-quoted string; -display,
+ * -monitor and -serial are none) and, if ENV is not NULL, the extra
+ * environment NAME, VALUE, ..., NULL, to completion within 20 s.
+ * Returns its wait status; *ERR is its stderr.
+ */
+int stack_run_qemu(const char *const *env, const char *args, char **err);
+
+/*
+ * QEMU with ENV and ARGS fails to start (exit status 1) and its first
+ * error line is exactly "<program>: WANT"; with ONLY, it is the only one.
+ */
+void stack_assert_startup_error(const char *const *env, const char *args,
+                                const char *want, bool only);
+
+#endif
