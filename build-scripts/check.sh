@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run every test and end with the line "N passed, N failed, N skipped".
 #
-# Usage: build-scripts/check.sh [stack|pipeline|install|qtest|msr-tools|guest|asan]... (default: all)
+# Usage: build-scripts/check.sh [stack|pipeline|install|qtest|msr-tools|guest|asan]... (default: all but asan)
 #
 #   stack     every patch applies with fuzz 0, apply/export round trip, checkpatch.pl
 #   pipeline  refusals of fetch/apply (checksum, bad patch, dirty tree), export, rebase
