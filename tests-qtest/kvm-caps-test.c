@@ -71,16 +71,19 @@ static bool need_user_space_msr(void)
 }
 
 /*
- * QEMU (-M none) with ENV and ARGS fails with exactly the error WANT; with
- * ONLY, nothing else (a cap-NAME=on that cannot be met exits with its one
+ * QEMU (-M none) with ENV and ACCEL (one -accel option) fails with exactly
+ * the error WANT, reported at that option ("-accel ...: WANT"); with ONLY,
+ * nothing else (a cap-NAME=on that cannot be met exits with its one
  * message; other kvm_init() failures get vl.c's "failed to initialize").
  */
-static void assert_startup_error(const char *const *env, const char *args,
+static void assert_startup_error(const char *const *env, const char *accel,
                                  const char *want, bool only)
 {
-    g_autofree char *all = g_strdup_printf("-M none %s", args);
+    g_autofree char *all = g_strdup_printf("-M none %s", accel);
+    g_autofree char *at = g_strdup_printf("%s: %s", accel, want);
 
-    stack_assert_startup_error(env, all, want, only);
+    g_assert_true(g_str_has_prefix(accel, "-accel "));
+    stack_assert_startup_error(env, all, at, only);
 }
 
 static QList *query_caps(QTestState *qts)
