@@ -25,6 +25,8 @@ PACKAGES=(
     seabios ipxe-qemu qemu-efi-aarch64
     # guest-tools: static rdmsr/wrmsr, initramfs guests
     musl-tools busybox-static cpio strace
+    # guest tests: the ISO image of the aarch64 CD-ROM cases
+    xorriso
 )
 
 installed_version() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Check that every prefix of the series builds: apply the patches one at a time, build each.
 #
-# Usage: build-scripts/series-build.sh
+# Usage: build-scripts/series-build.sh [--from PATCH]
 #
 # A series upstream can take must bisect: each patch builds on its own. This makes a scratch
 # tree from the pinned source (BUILD_DIR/series/qemu, as apply.sh makes qemu/), configures
@@ -17,11 +17,21 @@
 # does not build, naming it and printing the compiler's errors (log:
 # BUILD_DIR/series/build.log). The qtests of tests-qtest/ are linked in as apply.sh does.
 #
+# --from PATCH (a line of patches/series, e.g. arm/hw-arm-virt-...): build the tree with
+# every patch before PATCH applied at once, then one build per patch from PATCH on; for a
+# change to the end of the series whose earlier prefixes were checked already.
+#
 # It takes long (every patch that touches a common header rebuilds much of QEMU), so
 # `make check` does not run it; run it before a change to patches/ lands. Times: README.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 want_help "${1:-}"
+FROM=
+case "${1:-}" in
+    --from) FROM=${2:?--from needs a patch, a line of patches/series} ;;
+    '') ;;
+    *) die "unknown option '$1' (see --help)" ;;
+esac
 # shellcheck source=stack.sh
 . "$SCRIPTS/stack.sh"
 
@@ -33,6 +43,13 @@ mkdir -p "$SERIES_DIR"
 stack_import_pristine "$SRC" "$(source_id "$SRC")" "$SERIES_DIR/qemu"
 QEMU_DIR="$SERIES_DIR/qemu" link_stack_qtests
 mapfile -t SERIES < <(series_entries)
+start=0
+if [ -n "$FROM" ]; then
+    while [ "$start" -lt "${#SERIES[@]}" ] && [ "${SERIES[$start]}" != "$FROM" ]; do
+        start=$((start + 1))
+    done
+    [ "$start" -lt "${#SERIES[@]}" ] || die "--from '$FROM': not a patch of patches/series"
+fi
 
 # build LABEL: incremental build of the scratch tree, or stop with the errors.
 build() {
@@ -60,18 +77,26 @@ configure() {
 }
 
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
-first=0
-if configure 2>/dev/null; then
+first=$start
+if [ "$first" -eq 0 ] && configure 2>/dev/null; then
     build "the pristine tree"
 else
-    step "the pristine tree does not configure; with ${SERIES[0]} it must"
-    apply "${SERIES[0]}"
+    if [ "$first" -eq 0 ]; then
+        step "the pristine tree does not configure; with ${SERIES[0]} it must"
+        first=1
+    fi
+    for p in "${SERIES[@]:0:$first}"; do
+        apply "$p"
+    done
     configure
-    build "${SERIES[0]}"
-    first=1
+    if [ "$first" -eq 1 ]; then
+        build "${SERIES[0]}"
+    else
+        build "${SERIES[$((first - 1))]} (with the $((first - 1)) patches before it)"
+    fi
 fi
 for p in "${SERIES[@]:$first}"; do
     apply "$p"
     build "$p"
 done
-step "every prefix of the series (${#SERIES[@]} patches) builds"
+step "every prefix of the series from patch $((start + 1)) of ${#SERIES[@]} builds"

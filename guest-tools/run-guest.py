@@ -11,10 +11,20 @@ PREFIX/bin's binaries):
   linux-aarch64:TEST    the same on qemu-system-aarch64 -M virt -cpu max (console ttyAMA0);
                         --param key=value becomes kvmport.key=value on the kernel command
                         line; the guest powers off when done (QEMU status 0)
+  firmware[:ARCH]       no guest image: QEMU (qemu-system-ARCH, default aarch64, -M virt
+                        -cpu max there) starts with the machine options and the extra
+                        arguments only, so whatever firmware the machine or `-- -bios ...`
+                        gives runs; each --param expect=REGEX is one check, PASS when a
+                        console line matches it (Python re.search; the regexes are looked
+                        for in the order given, each on the line of the previous match or
+                        a later one; ANSI escapes are removed first), FAIL when it has not
+                        matched at the timeout or when QEMU exits first. QEMU is killed
+                        once all have matched (firmware never powers off).
 
 Guests print the KVMPORT protocol on their serial console:
   KVMPORT-PLAN <n> / KVMPORT-CHECK <name> PASS|FAIL|SKIP <detail> / KVMPORT-END
   (and KVMPORT-BENCH <...>, KVMPORT-READY <...>)
+A firmware guest's expect checks are reported the same way.
 Each check becomes one TAP line, `ok - PREFIX: NAME # detail`, `not ok - ...` or
 `ok - ... # SKIP detail`. A run that goes wrong (QEMU does not start, timeout, no END, a
 PLAN count mismatch, an exit status that disagrees with the checks) adds one `not ok`
@@ -26,6 +36,9 @@ file:), quit that QEMU, start a new one with the same command line and
 `-incoming defer`, `migrate-incoming` from the file, wait until it runs, write one byte to
 the guest's console and go on reading the new process. Phase times are printed as `# `.
 
+--cpu none passes no -cpu, so the machine's own default CPU is used (without --cpu:
+max for aarch64, QEMU's default for x86_64).
+
 --probe-kvm KIND: exit 0 when a KIND guest (baremetal or linux-x86_64) really runs under
 KVM on this host, else print the reason and exit 1. It boots a probe guest (bare-metal
 msr.elf, or the Linux `probe` test) under KVM with a short timeout.
@@ -33,6 +46,9 @@ msr.elf, or the Linux `probe` test) under KVM with a short timeout.
 Examples:
   guest-tools/run-guest.py --guest baremetal:msr --smp 2 --param expect35=0x20002
   guest-tools/run-guest.py --guest linux-aarch64:smoke --smp 2 --param ncpus=2
+  guest-tools/run-guest.py --guest linux-aarch64:smoke --cpu none --param ncpus=1
+  guest-tools/run-guest.py --guest firmware --param 'expect=UEFI firmware \(version' \
+      -- -bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd
   guest-tools/run-guest.py --probe-kvm linux-x86_64
 """
 import argparse
@@ -57,6 +73,8 @@ else:
     sys.path.insert(0, os.path.join(ROOT, 'qemu', 'python'))
 
 PROTO = re.compile(r'KVMPORT-(PLAN|CHECK|END|BENCH|READY)\b ?(.*)$')
+# what firmware writes around its text (cursor moves, colours) and other control characters
+ESCAPES = re.compile(r'\x1b\[[0-9;=?]*[A-Za-z]|[\x00-\x1f\x7f]')
 TAIL_LINES = 15
 PROBE_TIMEOUT = 20
 
@@ -70,12 +88,22 @@ class Guest:
 
     def __init__(self, spec, build_dir):
         kind, sep, name = spec.partition(':')
+        if kind == 'firmware' and not sep:
+            sep, name = ':', 'aarch64'
         if not sep or not name:
             raise SystemExit(f"--guest '{spec}': expected baremetal:NAME, "
-                             "linux-x86_64:TEST or linux-aarch64:TEST")
+                             "linux-x86_64:TEST, linux-aarch64:TEST or firmware[:ARCH]")
         self.spec, self.kind, self.name = spec, kind, name
+        self.firmware = kind == 'firmware'
         gt = HERE if INSTALLED else os.path.join(build_dir, 'guest-tools')
-        if kind == 'baremetal':
+        if self.firmware:
+            # whatever the machine (or -bios in the extra arguments) starts: no image here
+            if name not in ('aarch64', 'x86_64'):
+                raise SystemExit(f"--guest '{spec}': expected firmware, firmware:aarch64 "
+                                 "or firmware:x86_64")
+            self.arch, self.linux = name, False
+            self.kernel = self.initrd = None
+        elif kind == 'baremetal':
             self.arch, self.linux = 'x86_64', False
             self.kernel = os.path.join(gt, 'baremetal', name + '.elf')
             self.initrd = None
@@ -85,11 +113,13 @@ class Guest:
             self.initrd = os.path.join(gt, 'linux', self.arch, 'initramfs.cpio.gz')
         else:
             raise SystemExit(f"--guest '{spec}': unknown kind '{kind}' "
-                             "(baremetal, linux-x86_64, linux-aarch64)")
+                             "(baremetal, linux-x86_64, linux-aarch64, firmware)")
         self.console = 'ttyAMA0' if self.arch == 'aarch64' else 'ttyS0'
         self.default_machine = 'virt' if self.arch == 'aarch64' else 'pc'
-        # virt's default CPU is a 32-bit one; x86 keeps QEMU's default (qemu64), which
-        # also starts under KVM on hosts where `-cpu max`/`host` does not
+        # virt-10.0's default CPU is a 32-bit one; x86 keeps QEMU's default (qemu64), which
+        # also starts under KVM on hosts where `-cpu max`/`host` does not. `--cpu none`
+        # leaves it to the machine (the firmware guests take the same default, so that a
+        # firmware case depends on the firmware default only)
         self.default_cpu = 'max' if self.arch == 'aarch64' else None
 
     def missing(self):
@@ -126,6 +156,10 @@ class Run:
         self.buf = b''
         self.exitcode = None
         self.qemu_log = []
+        # firmware guests: the regexes of --param expect, the next one to look for
+        self.expects = [v for k, v in opts.param if k == 'expect'] if guest.firmware else []
+        self.expect_next = 0
+        self.t0 = None
 
     # ---- QEMU command line -------------------------------------------------------
     def qemu_args(self):
@@ -133,7 +167,7 @@ class Run:
         args = ['-nodefaults', '-no-reboot', '-accel', o.accel,
                 '-M', o.machine or g.default_machine]
         cpu = o.cpu or g.default_cpu
-        if cpu:
+        if cpu and cpu != 'none':
             args += ['-cpu', cpu]
         if o.smp:
             args += ['-smp', o.smp]
@@ -146,6 +180,8 @@ class Run:
                 os.path.dirname(os.path.abspath(self.binary())) ==
                 os.path.abspath(o.build_dir)):
             args += ['-L', roms]
+        if g.firmware:
+            return args + o.extra
         args += ['-kernel', g.kernel]
         if g.initrd:
             args += ['-initrd', g.initrd]
@@ -189,6 +225,9 @@ class Run:
                 return 'timeout'
             ready, _, _ = select.select([self.sock], [], [], min(left, 1.0))
             if not ready:
+                # a firmware prompt ("Shell> ") gets no newline: match it once output pauses
+                if self.guest.firmware and self.buf:
+                    self.expect_line(self.buf.decode('utf-8', 'replace'))
                 continue
             try:
                 data = self.sock.recv(65536)
@@ -212,6 +251,9 @@ class Run:
     def line(self, raw):
         text = raw.decode('utf-8', 'replace').rstrip('\r')
         self.lines.append(text)
+        if self.guest.firmware:
+            self.expect_line(text)
+            return
         m = PROTO.search(text)
         if not m:
             return
@@ -228,8 +270,7 @@ class Run:
                 return
             name, status = parts[0], parts[1]
             detail = parts[2] if len(parts) > 2 else ''
-            self.checks.append((name, status, detail))
-            self.tap_check(name, status, detail)
+            self.add_check(name, status, detail)
         elif what == 'END':
             self.ended = True
         elif what == 'BENCH':
@@ -238,6 +279,20 @@ class Run:
         elif what == 'READY':
             self.ready = True
             self.emit(f'# {self.prefix}: guest ready {rest}'.rstrip())
+
+    def expect_line(self, text):
+        """Firmware guests: the expected regexes this console line matches, in order."""
+        clean = ESCAPES.sub('', text)
+        while (self.expect_next < len(self.expects) and
+               re.search(self.expects[self.expect_next], clean)):
+            self.expect_next += 1
+            self.add_check(f'expect.{self.expect_next}', 'PASS',
+                           f'/{self.expects[self.expect_next - 1]}/ at '
+                           f'{time.monotonic() - self.t0:.1f} s: {clean}')
+
+    def add_check(self, name, status, detail):
+        self.checks.append((name, status, detail))
+        self.tap_check(name, status, detail)
 
     def tap_check(self, name, status, detail):
         desc = f'{self.prefix}: {name}'
@@ -250,13 +305,16 @@ class Run:
 
     # ---- the run ----------------------------------------------------------------
     def run(self):
-        t0 = time.monotonic()
+        self.t0 = t0 = time.monotonic()
         deadline = t0 + self.opts.timeout
         missing = self.guest.missing()
         if missing:
             raise RunFailure(missing)
         self.launch(self.machine())
         try:
+            if self.guest.firmware:
+                self.watch_firmware(deadline)
+                return
             while True:
                 why = self.read_until(
                     deadline, lambda: self.ended or (self.opts.migrate and self.ready
@@ -275,7 +333,25 @@ class Run:
         finally:
             if self.vm:
                 self.vm.shutdown(hard=True)
-        self.wall = time.monotonic() - t0
+            self.wall = time.monotonic() - t0
+
+    def watch_firmware(self, deadline):
+        """Read the console until every expected regex matched, QEMU exits, or the
+        timeout; each regex not matched by then is one FAIL. The caller kills QEMU."""
+        self.plan = len(self.expects)
+        why = self.read_until(deadline, lambda: self.expect_next == len(self.expects))
+        if why == 'eof':
+            # QEMU stopped by itself (a reset with -no-reboot, an error): its status, stderr
+            self.finish(wait=10)
+        after = (f' (after expect.{self.expect_next})' if self.expect_next else '') + \
+            ('' if self.lines else ': nothing on the console')
+        for i in range(self.expect_next, len(self.expects)):
+            when = (f'not seen within {self.opts.timeout:g} s' if why == 'timeout' else
+                    f'not seen before QEMU exited (status {self.exitcode})')
+            self.add_check(f'expect.{i + 1}', 'FAIL', f'/{self.expects[i]}/ {when}{after}')
+        if self.expect_next < len(self.expects):
+            self.console_tail()
+        self.ended = True
 
     def finish(self, wait):
         vm = self.vm
@@ -354,7 +430,10 @@ class Run:
             p.append(f'QEMU was killed by signal {-code}' +
                      (f': {self.qemu_log[-1]}' if self.qemu_log else ''))
         elif code is not None:
-            if self.guest.linux:
+            if self.guest.firmware:
+                if code != 0:
+                    p.append(f'QEMU exited with status {code}')
+            elif self.guest.linux:
                 if code != 0:
                     p.append(f'QEMU exited with status {code} (a Linux guest powers off: 0)')
             elif code == 0:
@@ -368,11 +447,16 @@ class Run:
 
     def report_failure(self, reason):
         self.emit(f'not ok - {self.prefix}: run # {reason}')
-        tail = self.lines[-TAIL_LINES:]
+        self.console_tail()
+
+    def console_tail(self):
+        # with the line still being written (a prompt), if any
+        pending = [self.buf.decode('utf-8', 'replace')] if self.buf else []
+        tail = (self.lines + pending)[-TAIL_LINES:]
         if tail:
             self.emit(f'# last {len(tail)} console lines:')
         for text in tail:
-            self.emit(f'#   {text}')
+            self.emit(f'#   {ESCAPES.sub("", text)}')
 
     def emit(self, text):
         if not self.quiet:
@@ -464,13 +548,17 @@ def parse_args(argv):
         epilog=__doc__.split('\n', 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage='%(prog)s --guest KIND:NAME [options] [-- extra qemu args]\n'
+              '       %(prog)s --guest firmware[:ARCH] --param expect=REGEX... [options] '
+              '[-- extra qemu args]\n'
               '       %(prog)s --probe-kvm baremetal|linux-x86_64')
-    ap.add_argument('--guest', help='baremetal:NAME, linux-x86_64:TEST or linux-aarch64:TEST')
+    ap.add_argument('--guest', help='baremetal:NAME, linux-x86_64:TEST, linux-aarch64:TEST '
+                    'or firmware[:ARCH]')
     ap.add_argument('--probe-kvm', metavar='KIND',
                     help='exit 0 if KIND (baremetal, linux-x86_64) guests run under KVM')
     ap.add_argument('--accel', choices=('tcg', 'kvm'), default='tcg')
     ap.add_argument('--machine', help='-M (default: pc for x86_64, virt for aarch64)')
-    ap.add_argument('--cpu', help='-cpu (default: max for aarch64, QEMU\'s own for x86_64)')
+    ap.add_argument('--cpu', help='-cpu (default: max for aarch64, QEMU\'s own for x86_64); '
+                    '"none": no -cpu, the machine\'s default CPU')
     ap.add_argument('--smp', help='-smp')
     ap.add_argument('--param', action='append', default=[], metavar='KEY=VALUE',
                     help='guest parameter (repeatable)')
@@ -492,14 +580,27 @@ def parse_args(argv):
     opts = ap.parse_args(argv)
     opts.extra = extra
     params = []
+    # a firmware guest's parameters are regexes for the runner, not words of a command line
+    firmware = (opts.guest or '').split(':')[0] == 'firmware'
     for p in opts.param:
         k, sep, v = p.partition('=')
-        if not sep or not k or any(c.isspace() for c in p):
+        if not sep or not k or (not firmware and any(c.isspace() for c in p)):
             ap.error(f"--param '{p}': expected KEY=VALUE without spaces")
+        if firmware:
+            if k != 'expect':
+                ap.error(f"--param '{p}': a firmware guest takes expect=REGEX only")
+            try:
+                re.compile(v)
+            except re.error as err:
+                ap.error(f"--param '{p}': not a regular expression: {err}")
         params.append((k, v))
     opts.param = params
     if bool(opts.guest) == bool(opts.probe_kvm):
         ap.error('give exactly one of --guest and --probe-kvm')
+    if firmware and not params:
+        ap.error('a firmware guest needs at least one --param expect=REGEX')
+    if firmware and opts.migrate:
+        ap.error('--migrate needs a guest that prints KVMPORT-READY, not a firmware guest')
     return opts
 
 

@@ -7,6 +7,8 @@
 #include "qemu/osdep.h"
 #include "libqtest.h"
 #include "stack-qtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
 
 int stack_run_qemu(const char *const *env, const char *args, char **err)
 {
@@ -44,4 +46,46 @@ void stack_assert_startup_error(const char *const *env, const char *args,
         end[1] = 0;
     }
     g_assert_cmpstr(colon + 2, ==, line);
+}
+
+/* The entry of query-machines with KEY equal to VALUE, referenced */
+static QDict *machine_entry(QTestState *qts, const char *key,
+                            const char *value)
+{
+    QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-machines' }");
+    const QListEntry *e;
+    QDict *found = NULL;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(resp, "return"), e) {
+        QDict *m = qobject_to(QDict, qlist_entry_obj(e));
+        const char *v = qdict_get_try_str(m, key);
+
+        if (v && g_str_equal(v, value)) {
+            g_assert_null(found);
+            found = m;
+            qobject_ref(found);
+        }
+    }
+    qobject_unref(resp);
+    return found;
+}
+
+char *stack_machine_of_alias(QTestState *qts, const char *alias,
+                             bool *is_default)
+{
+    QDict *m = machine_entry(qts, "alias", alias);
+    char *name;
+
+    if (!m) {
+        return NULL;
+    }
+    name = g_strdup(qdict_get_str(m, "name"));
+    *is_default = qdict_get_try_bool(m, "is-default", false);
+    qobject_unref(m);
+    return name;
+}
+
+QDict *stack_machine_info(QTestState *qts, const char *name)
+{
+    return machine_entry(qts, "name", name);
 }

@@ -7,6 +7,8 @@
 #ifndef STACK_QTEST_H
 #define STACK_QTEST_H
 
+#include "libqtest.h"
+
 /*
  * Run $QTEST_QEMU_BINARY with ARGS (a shell-quoted string; -display,
  * -monitor and -serial are none) and, if ENV is not NULL, the extra
@@ -21,5 +23,15 @@ int stack_run_qemu(const char *const *env, const char *args, char **err);
  */
 void stack_assert_startup_error(const char *const *env, const char *args,
                                 const char *want, bool only);
+
+/*
+ * The entry of query-machines whose alias is ALIAS: its name (to be
+ * freed), or NULL; *IS_DEFAULT is its is-default flag.
+ */
+char *stack_machine_of_alias(QTestState *qts, const char *alias,
+                             bool *is_default);
+
+/* The entry of query-machines named NAME (to be unreferenced), or NULL */
+QDict *stack_machine_info(QTestState *qts, const char *name);
 
 #endif

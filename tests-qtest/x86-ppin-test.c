@@ -100,28 +100,6 @@ static void test_named_models_unchanged(void)
     qtest_quit(qts);
 }
 
-/* The machine of alias ALIAS in query-machines, with its default flag */
-static char *machine_of_alias(QTestState *qts, const char *alias,
-                              bool *is_default)
-{
-    QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-machines' }");
-    const QListEntry *e;
-    char *name = NULL;
-
-    QLIST_FOREACH_ENTRY(qdict_get_qlist(resp, "return"), e) {
-        QDict *m = qobject_to(QDict, qlist_entry_obj(e));
-        const char *a = qdict_get_try_str(m, "alias");
-
-        if (a && g_str_equal(a, alias)) {
-            g_assert_null(name);
-            name = g_strdup(qdict_get_str(m, "name"));
-            *is_default = qdict_get_try_bool(m, "is-default", false);
-        }
-    }
-    qobject_unref(resp);
-    return name;
-}
-
 /* pc and q35 are the stack's types; upstream's 10.0 types stay */
 static void test_machine_types(void)
 {
@@ -129,8 +107,8 @@ static void test_machine_types(void)
     g_autofree char *pc = NULL, *q35 = NULL;
     bool pc_default = false, q35_default = true;
 
-    pc = machine_of_alias(qts, "pc", &pc_default);
-    q35 = machine_of_alias(qts, "q35", &q35_default);
+    pc = stack_machine_of_alias(qts, "pc", &pc_default);
+    q35 = stack_machine_of_alias(qts, "q35", &q35_default);
     qtest_quit(qts);
     g_assert_cmpstr(pc, ==, "pc-i440fx-10.0-kvmport1");
     g_assert_true(pc_default);

@@ -33,6 +33,20 @@
 #                 cpuid.elf)
 #   baremetal     migrate.elf, TCG: ppin=amd enabled before, enabled and then lockable
 #                 after; ppin=both: Intel locked and AMD enabled before, each kept after
+#   aarch64 virt defaults (patches/arm), TCG:
+#   linux-aarch64 default-cpu: smoke on `-M virt` with no -cpu (virt's default CPU must run
+#                 an arm64 kernel; upstream's cortex-a15 is refused by QEMU); cdrom:
+#                 `-cdrom` of an ISO made here (xorriso, label KVMPORT, test.txt) is a SCSI
+#                 CD in the guest (/dev/sr0, removable, label and file read from it);
+#                 pcie-root-ports-64: 64 pcie-root-ports (8 functions per slot from slot 2)
+#                 and a virtio-net-pci behind the last one, booted through edk2 (-bios and
+#                 -kernel): the guest sees the 64 bridges and the NIC behind rp63
+#                 cpuinfo-kunpeng-920: -cpu kunpeng-920 shows Linux implementer 0x48, part
+#                 0xd01 and the hardware's Features line
+#   firmware      edk2-banner: `-M virt` with neither -bios nor -kernel starts edk2 (found
+#                 through the firmware descriptors) and its banner shows on the serial
+#                 console; edk2-cdrom: the same with the ISO as `-cdrom`: edk2's boot
+#                 manager lists it as a SCSI CD-ROM boot option ("UEFI QEMU QEMU CD-ROM")
 #
 # Needs the build (`make`) and the guests (`build-scripts/build.sh guest-tools`).
 # Console logs and run-guest.py output per case: build/check/guest/.
@@ -152,6 +166,69 @@ kvm_guest linux-x86_64 linux-x86_64/kvm/msr-topology "${linux_msr[@]}"
 # Linux aarch64: the arm64 kernel on virt -cpu max; a Linux guest saved and restored
 guest linux-aarch64/tcg/smoke --accel tcg --guest linux-aarch64:smoke --smp 2 --param ncpus=2
 guest linux-aarch64/tcg/migrate --accel tcg --guest linux-aarch64:migrate --migrate
+
+# aarch64 virt defaults (patches/arm). virt's default CPU boots the arm64 kernel (virt-10.0's
+# cortex-a15 is 32-bit: this build refuses the Image for it, upstream QEMU hangs silently)
+guest linux-aarch64/tcg/default-cpu --accel tcg --guest linux-aarch64:smoke --cpu none \
+    --param ncpus=1
+
+# make_iso FILE LABEL TEXT: an ISO 9660 image with volume label LABEL and test.txt = TEXT
+make_iso() {
+    local dir="$1.d"
+    rm -rf "$dir" && mkdir -p "$dir"
+    printf '%s\n' "$3" >"$dir/test.txt"
+    xorriso -as mkisofs -quiet -V "$2" -o "$1" "$dir"
+}
+ISO="$LOGDIR/kvmport.iso" CDTEXT=kvmport-cdrom-ok
+# edk2's boot option for a CD on virtio-scsi: "UEFI " + the SCSI vendor and product; the
+# ISO has no EFI boot image, so it fails to load ("... CD-ROM " from .../Scsi(0x0,0x0):
+# Not Found); a virtio-blk disk would be "UEFI Misc Device" without a Scsi() node
+EDK2_CD='BdsDxe: (failed to load|loading) Boot[0-9A-F]{4} "UEFI QEMU QEMU CD-ROM\s*" from \S*/Scsi\('
+if make_iso "$ISO" KVMPORT "$CDTEXT" >"$LOGDIR/iso.log" 2>&1; then
+    # -cdrom on virt is a virtio-scsi CD (the patch; upstream makes it a read-only
+    # virtio-blk disk). The same guest without the patch: -- -device virtio-scsi-pci
+    # -drive if=none,id=cd,media=cdrom,file=$ISO,readonly=on -device scsi-cd,drive=cd
+    guest linux-aarch64/tcg/cdrom --accel tcg --guest linux-aarch64:devices \
+        --param cdrom=KVMPORT --param "cdtext=$CDTEXT" -- -cdrom "$ISO"
+    # edk2 found without -bios (the firmware auto-load patch) boots, and its boot manager
+    # lists the -cdrom ISO as a CD on SCSI. (Measured with Debian's edk2 2022.11: without
+    # a bootindex its scan lists a scsi-cd only at scsi-id 0, lun 0, not at 1 or 2 or at
+    # lun 2; with bootindex=1 also at scsi-id 2. So -cdrom takes the first free SCSI
+    # unit on virt-10.0-kvmport1, target 0 here, not IDE's index 2.)
+    guest firmware/tcg/edk2-cdrom --accel tcg --guest firmware --timeout 30 \
+        --param 'expect=UEFI firmware \(version' --param "expect=$EDK2_CD" -- -cdrom "$ISO"
+else
+    not_ok "aarch64: no ISO image for the CD-ROM cases (xorriso: build-scripts/deps.sh)" \
+        "$(tail -n 5 "$LOGDIR/iso.log")"
+fi
+
+# 64 pcie-root-ports rp0..rp63, packed as libvirt does: multifunction, 8 functions per slot
+# from slot 2 (slot 1 is where virt puts its default NIC; run-guest.py passes -nodefaults)
+RP64=()
+for i in $(seq 0 63); do
+    fn=$((i % 8)) mf=
+    [ $fn -ne 0 ] || mf=,multifunction=on
+    RP64+=(-device "pcie-root-port,id=rp$i,bus=pcie.0,chassis=$((i + 1)),addr=$((2 + i / 8)).$fn$mf")
+done
+# booted through edk2 (-bios; it assigns the bridges' windows, then starts -kernel from
+# fw_cfg); the NIC behind the last port, with a peer so that QEMU does not warn
+guest linux-aarch64/tcg/pcie-root-ports-64 --accel tcg --guest linux-aarch64:devices \
+    --param rootports=64 --param nic=virtio -- \
+    -bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd "${RP64[@]}" -nic none \
+    -netdev user,id=net0 -device virtio-net-pci,netdev=net0,bus=rp63
+
+# kunpeng-920 (TCG model): the guest's Linux sees the Kunpeng 920 it will run on under KVM,
+# with the hwcaps /proc/cpuinfo shows on the hardware
+KP920_HWCAPS=fp+asimd+evtstrm+aes+pmull+sha1+sha2+crc32+atomics+fphp+asimdhp+cpuid
+KP920_HWCAPS+=+asimdrdm+jscvt+fcma+dcpop+asimddp+asimdfhm
+guest linux-aarch64/tcg/cpuinfo-kunpeng-920 --accel tcg --guest linux-aarch64:cpuinfo \
+    --cpu kunpeng-920 --param implementer=0x48 --param part=0xd01 \
+    --param "features=$KP920_HWCAPS"
+
+# edk2 without -bios or -kernel: virt loads it through the firmware descriptors (the
+# firmware auto-load patch; upstream starts in empty flash and prints nothing)
+guest firmware/tcg/edk2-banner --accel tcg --guest firmware --timeout 20 \
+    --param 'expect=UEFI firmware \(version'
 
 # Bare metal: MSR 0x35 and which MSRs fault, per accelerator
 bm_msr=(--guest baremetal:msr --smp "$TOPO" --param "expect35=0x$E35" --param "nogp=0x1b,0x10")
