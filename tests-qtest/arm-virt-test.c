@@ -437,6 +437,22 @@ static char *flash0_tag_of(const char *args)
     return tag;
 }
 
+/* QEMU started with the arguments of FMT has WANT at the start of flash 0 */
+static void G_GNUC_PRINTF(2, 3) assert_flash0(const char *want,
+                                             const char *fmt, ...)
+{
+    g_autofree char *args = NULL;
+    g_autofree char *tag = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    tag = flash0_tag_of(args);
+    g_test_message("%s: flash 0 starts with '%s'", args, tag);
+    g_assert_cmpstr(tag, ==, want);
+}
+
 /*
  * The stack's type loads the firmware that the descriptors name when no
  * firmware and no kernel is given; explicit options win; upstream's types
@@ -451,8 +467,6 @@ static void test_firmware(void)
                                          64 * 1024 * 1024);
     g_autofree char *kernel = make_arm64_image(IMAGE_RAW);
     g_autofree char *empty = flash0_tag_of("-M virt-10.0");
-    g_autofree char *args = NULL;
-    char *tag;
 
     make_descriptors(dir, fw, NULL);
     /* Descriptors that describe nothing usable are skipped */
@@ -460,33 +474,14 @@ static void test_firmware(void)
     g_setenv("XDG_CONFIG_HOME", dir, true);
     g_assert_cmpstr(empty, !=, "KVMPORT1");
 
-    tag = flash0_tag_of("-M virt");
-    g_assert_cmpstr(tag, ==, "KVMPORT1");
-    g_free(tag);
-    tag = flash0_tag_of("-M virt-10.0");
-    g_assert_cmpstr(tag, ==, empty);
-    g_free(tag);
-    args = g_strdup_printf("-M virt -bios %s", bios);
-    tag = flash0_tag_of(args);
-    g_assert_cmpstr(tag, ==, "EXPLICIT");
-    g_free(tag);
-    g_free(args);
-    args = g_strdup_printf("-M virt -drive if=pflash,format=raw,readonly=on,"
-                           "file=%s", pflash);
-    tag = flash0_tag_of(args);
-    g_assert_cmpstr(tag, ==, "PFLASH00");
-    g_free(tag);
-    g_free(args);
-    args = g_strdup_printf("-M virt -blockdev driver=file,filename=%s,"
-                           "node-name=fw,read-only=on -M pflash0=fw", pflash);
-    tag = flash0_tag_of(args);
-    g_assert_cmpstr(tag, ==, "PFLASH00");
-    g_free(tag);
-    g_free(args);
-    args = g_strdup_printf("-M virt -kernel %s", kernel);
-    tag = flash0_tag_of(args);
-    g_assert_cmpstr(tag, ==, empty);
-    g_free(tag);
+    assert_flash0("KVMPORT1", "-M virt");
+    assert_flash0(empty, "-M virt-10.0");
+    assert_flash0("EXPLICIT", "-M virt -bios %s", bios);
+    assert_flash0("PFLASH00", "-M virt -drive if=pflash,format=raw,"
+                  "readonly=on,file=%s", pflash);
+    assert_flash0("PFLASH00", "-M virt -blockdev driver=file,filename=%s,"
+                  "node-name=fw,read-only=on -M pflash0=fw", pflash);
+    assert_flash0(empty, "-M virt -kernel %s", kernel);
 
     g_unsetenv("XDG_CONFIG_HOME");
     remove_image(kernel);
