@@ -29,11 +29,12 @@ int stack_run_qemu(const char *const *env, const char *args, char **err)
     return status;
 }
 
-void stack_assert_startup_error(const char *const *env, const char *args,
-                                const char *want, bool only)
+char *stack_startup_error(const char *const *env, const char *args,
+                          const char *want, bool only)
 {
-    g_autofree char *err = NULL;
+    char *err = NULL;
     g_autofree char *line = g_strdup_printf("%s\n", want);
+    g_autofree char *got = NULL;
     int status = stack_run_qemu(env, args, &err);
     char *colon, *end;
 
@@ -42,10 +43,16 @@ void stack_assert_startup_error(const char *const *env, const char *args,
     colon = strstr(err, ": ");
     g_assert_nonnull(colon);
     end = strchr(colon, '\n');
-    if (!only && end) {
-        end[1] = 0;
-    }
-    g_assert_cmpstr(colon + 2, ==, line);
+    got = !only && end ? g_strndup(colon + 2, end + 1 - (colon + 2)) :
+                         g_strdup(colon + 2);
+    g_assert_cmpstr(got, ==, line);
+    return err;
+}
+
+void stack_assert_startup_error(const char *const *env, const char *args,
+                                const char *want, bool only)
+{
+    g_free(stack_startup_error(env, args, want, only));
 }
 
 /* The entry of query-machines with KEY equal to VALUE, referenced */

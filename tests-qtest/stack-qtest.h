@@ -24,6 +24,10 @@ int stack_run_qemu(const char *const *env, const char *args, char **err);
 void stack_assert_startup_error(const char *const *env, const char *args,
                                 const char *want, bool only);
 
+/* The same, returning all of QEMU's stderr (to be freed) */
+char *stack_startup_error(const char *const *env, const char *args,
+                          const char *want, bool only);
+
 /*
  * The entry of query-machines whose alias is ALIAS: its name (to be
  * freed), or NULL; *IS_DEFAULT is its is-default flag.
