@@ -16,7 +16,7 @@ set -euo pipefail
 want_help "${1:-}"
 WHAT=${1:-all}
 
-TARGETS=${TARGETS:-x86_64-softmmu,aarch64-softmmu}
+TARGETS=${TARGETS:-x86_64-softmmu,aarch64-softmmu,sw64-softmmu}
 FEATURES=${FEATURES---enable-fdt=system --enable-slirp --enable-pixman --enable-vnc}
 # Debian's firmware packages, searched after -L and before QEMU's own data dir.
 FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/usr/share/AAVMF

@@ -1,0 +1,536 @@
+/*
+ * QTest: the sw64 core3 and core4 boards (patches/sw64/)
+ *
+ * Under the qtest accelerator nothing runs on the CPUs: the board's
+ * registers are read and written from here.  For both boards: the 16550
+ * reaches its chardev, the RTC register follows host time, the MCU's
+ * cores-online bitmap follows -smp, fw_cfg answers, the PCIe host bridge
+ * and a plugged virtio-net-pci are found in config space at their BDF,
+ * -kernel places a synthesized SW64 ELF and writes every boot-data word.
+ * Bad input (a non-SW64 ELF, a command line over the limit, missing
+ * firmware, too many CPUs) is refused with its message.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "libqtest.h"
+#include "stack-qtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+
+#define UART_THR        0x8801000003f8ULL
+#define RTC_ADDR        0x804910000000ULL
+#define FW_CFG_DATA     0x804920000000ULL
+#define FW_CFG_CTL      (FW_CFG_DATA + 8)
+#define MCU_BASE        0x803000000000ULL
+#define MCU_CORE_ONLINE (MCU_BASE + 0x780)
+#define MCU_MC_ONLINE   (MCU_BASE + 0x3780)
+#define PCIE_CFG        0x880600000000ULL
+#define RAM_SIZE_ADDR   0x2040
+#define BOOT_PARAMS     0x90A100
+#define CMDLINE_ADDR    0x90B000
+#define INITRD_ADDR     0x3000000
+#define KSEG            0xfff0000000000000ULL
+
+#define EM_SW64         0x9916
+#define EM_SW64_ALT     268
+
+static const char *const boards[] = { "core3", "core4" };
+
+static void test_uart(const void *data)
+{
+    const char *board = data;
+    g_autofree char *path = NULL;
+    g_autofree char *out = NULL;
+    int fd = g_file_open_tmp("sw64-uart-XXXXXX", &path, NULL);
+    QTestState *qts;
+    const char *msg = "sw64 uart\n";
+    size_t len;
+    int i;
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    qts = qtest_initf("-M %s -chardev file,id=c0,path=%s -serial chardev:c0",
+                      board, path);
+    for (i = 0; msg[i]; i++) {
+        qtest_writeb(qts, UART_THR, msg[i]);
+    }
+    qtest_quit(qts);
+    g_assert_true(g_file_get_contents(path, &out, &len, NULL));
+    g_assert_cmpstr(out, ==, msg);
+    unlink(path);
+}
+
+static void test_rtc(const void *data)
+{
+    QTestState *qts = qtest_initf("-M %s", (const char *)data);
+    int64_t now = time(NULL);
+    int64_t rtc = qtest_readq(qts, RTC_ADDR);
+
+    g_assert_cmpint(llabs(rtc - now), <=, 2);
+    qtest_quit(qts);
+
+    /* -rtc base moves it */
+    qts = qtest_initf("-M %s -rtc base=2020-01-02T03:04:05",
+                      (const char *)data);
+    rtc = qtest_readq(qts, RTC_ADDR);
+    g_assert_cmpint(llabs(rtc - 1577934245), <=, 2);
+    qtest_quit(qts);
+}
+
+static void test_smp(const void *data)
+{
+    const char *board = data;
+    static const struct {
+        int cpus;
+        uint64_t online[4];
+    } cases[] = {
+        { 1, { 0x1 } },
+        { 3, { 0x7 } },
+        { 64, { ~0ULL } },
+    };
+    int i, w;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        QTestState *qts = qtest_initf("-M %s -smp %d", board, cases[i].cpus);
+
+        for (w = 0; w < 4; w++) {
+            g_assert_cmphex(qtest_readq(qts, MCU_CORE_ONLINE + 8 * w), ==,
+                            cases[i].online[w]);
+        }
+        g_assert_cmphex(qtest_readq(qts, MCU_MC_ONLINE), ==, 1);
+        qtest_quit(qts);
+    }
+}
+
+static void test_smp_core4_above_64(void)
+{
+    QTestState *qts = qtest_init("-M core4 -smp 70");
+
+    g_assert_cmphex(qtest_readq(qts, MCU_CORE_ONLINE), ==, ~0ULL);
+    g_assert_cmphex(qtest_readq(qts, MCU_CORE_ONLINE + 8), ==, 0x3f);
+    g_assert_cmphex(qtest_readq(qts, MCU_CORE_ONLINE + 16), ==, 0);
+    qtest_quit(qts);
+}
+
+static void test_smp_limit(void)
+{
+    stack_assert_startup_error(NULL, "-accel qtest -M core3 -smp 65",
+        "Invalid SMP CPUs 65. The max CPUs supported by machine 'core3' "
+        "is 64", true);
+    stack_assert_startup_error(NULL, "-accel qtest -M core4 -smp 257",
+        "Invalid SMP CPUs 257. The max CPUs supported by machine 'core4' "
+        "is 256", true);
+}
+
+static void fw_cfg_read(QTestState *qts, uint16_t key, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+    size_t i;
+
+    /* The control register is big-endian, data is read byte-wise. */
+    qtest_writew(qts, FW_CFG_CTL, bswap16(key));
+    for (i = 0; i < len; i++) {
+        p[i] = qtest_readb(qts, FW_CFG_DATA);
+    }
+}
+
+static void test_fw_cfg(const void *data)
+{
+    QTestState *qts = qtest_initf("-M %s -smp 2 -m 1G", (const char *)data);
+    char sig[5] = { 0 };
+    uint16_t cpus;
+    uint64_t ram;
+
+    fw_cfg_read(qts, 0x00 /* FW_CFG_SIGNATURE */, sig, 4);
+    g_assert_cmpstr(sig, ==, "QEMU");
+    fw_cfg_read(qts, 0x05 /* FW_CFG_NB_CPUS */, &cpus, sizeof(cpus));
+    g_assert_cmpint(le16_to_cpu(cpus), ==, 2);
+    fw_cfg_read(qts, 0x03 /* FW_CFG_RAM_SIZE */, &ram, sizeof(ram));
+    g_assert_cmphex(le64_to_cpu(ram), ==, 1ULL << 30);
+    qtest_quit(qts);
+}
+
+static uint32_t pcie_cfg_readl(QTestState *qts, int bus, int devfn, int reg)
+{
+    return qtest_readl(qts, PCIE_CFG + ((uint64_t)((bus << 8) | devfn) << 16)
+                       + reg);
+}
+
+/* query-pci's vendor and device IDs of the device at 00:SLOT.0 */
+static bool query_pci_ids(QTestState *qts, int slot, int *vendor,
+                          int *device, int *class)
+{
+    QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-pci' }");
+    QList *buses = qdict_get_qlist(resp, "return");
+    QDict *bus0 = qobject_to(QDict, qlist_peek(buses));
+    QListEntry *e;
+    bool found = false;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(bus0, "devices"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        QDict *id = qdict_get_qdict(d, "id");
+
+        if (qdict_get_int(d, "slot") == slot &&
+            qdict_get_int(d, "function") == 0) {
+            *vendor = qdict_get_int(id, "vendor");
+            *device = qdict_get_int(id, "device");
+            *class = qdict_get_int(qdict_get_qdict(d, "class_info"), "class");
+            found = true;
+        }
+    }
+    qobject_unref(resp);
+    return found;
+}
+
+static void test_pcie(const void *data)
+{
+    QTestState *qts = qtest_initf("-M %s -nodefaults "
+                                  "-device virtio-net-pci,addr=3.0,"
+                                  "netdev=n0 -netdev user,id=n0",
+                                  (const char *)data);
+    int vendor, device, class;
+    uint32_t id;
+
+    /* the host bridge at 00:00.0 */
+    g_assert_true(query_pci_ids(qts, 0, &vendor, &device, &class));
+    id = pcie_cfg_readl(qts, 0, 0, 0);
+    g_assert_cmphex(id & 0xffff, ==, vendor);
+    g_assert_cmphex(id >> 16, ==, device);
+    g_assert_cmphex(vendor, ==, 0x1b36);  /* Red Hat PCIe host */
+
+    /* virtio-net-pci at 00:03.0 */
+    g_assert_true(query_pci_ids(qts, 3, &vendor, &device, &class));
+    id = pcie_cfg_readl(qts, 0, ((3) << 3), 0);
+    g_assert_cmphex(id & 0xffff, ==, 0x1af4);
+    g_assert_cmphex(id & 0xffff, ==, vendor);
+    g_assert_cmphex(id >> 16, ==, device);
+    g_assert_cmphex(pcie_cfg_readl(qts, 0, ((3) << 3), 8) >> 16, ==,
+                    0x0200);
+    g_assert_cmphex(class, ==, 0x0200);
+    /* an empty slot reads all-ones */
+    g_assert_cmphex(pcie_cfg_readl(qts, 0, ((4) << 3), 0), ==,
+                    0xffffffff);
+    qtest_quit(qts);
+}
+
+/* An ELF64 LE executable: one PT_LOAD of PAYLOAD at VADDR, entry VADDR. */
+static char *write_elf(uint16_t machine, uint64_t vaddr,
+                       const uint8_t *payload, size_t len)
+{
+    uint8_t buf[64 + 56 + 256] = { 0 };
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("sw64-elf-XXXXXX", &path, NULL);
+
+    g_assert(len <= 256);
+    memcpy(buf, "\x7f" "ELF", 4);
+    buf[4] = 2;                        /* ELFCLASS64 */
+    buf[5] = 1;                        /* ELFDATA2LSB */
+    buf[6] = 1;                        /* EV_CURRENT */
+    stw_le_p(buf + 16, 2);             /* ET_EXEC */
+    stw_le_p(buf + 18, machine);
+    stl_le_p(buf + 20, 1);
+    stq_le_p(buf + 24, vaddr);         /* e_entry */
+    stq_le_p(buf + 32, 64);            /* e_phoff */
+    stw_le_p(buf + 52, 64);            /* e_ehsize */
+    stw_le_p(buf + 54, 56);            /* e_phentsize */
+    stw_le_p(buf + 56, 1);             /* e_phnum */
+    stw_le_p(buf + 58, 64);            /* e_shentsize */
+    /* program header */
+    stl_le_p(buf + 64, 1);             /* PT_LOAD */
+    stl_le_p(buf + 68, 7);             /* RWX */
+    stq_le_p(buf + 72, 120);           /* p_offset */
+    stq_le_p(buf + 80, vaddr);
+    stq_le_p(buf + 88, vaddr);
+    stq_le_p(buf + 96, len);
+    stq_le_p(buf + 104, len);
+    stq_le_p(buf + 112, 8);
+    memcpy(buf + 120, payload, len);
+    g_assert_cmpint(write(fd, buf, 120 + len), ==, 120 + len);
+    close(fd);
+    return g_steal_pointer(&path);
+}
+
+static void test_kernel_boot_data(const void *data)
+{
+    const char *board = data;
+    static const uint8_t code[16] = {
+        0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+        0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x01,
+    };
+    static const uint16_t machines[] = { EM_SW64, EM_SW64_ALT };
+    const char *cmdline = "console=ttyS0 root=/dev/vda";
+    g_autofree char *initrd = NULL;
+    char got[64];
+    int m;
+
+    g_assert_true(g_file_open_tmp("sw64-initrd-XXXXXX", &initrd, NULL) >= 0);
+    g_assert_true(g_file_set_contents(initrd, "initrd-contents-12345", 21,
+                                      NULL));
+    for (m = 0; m < ARRAY_SIZE(machines); m++) {
+        g_autofree char *elf = write_elf(machines[m], 0xffffffff80910000ULL,
+                                         code, sizeof(code));
+        QTestState *qts = qtest_initf("-M %s -m 512M -kernel %s -initrd %s "
+                                      "-append '%s'", board, elf, initrd,
+                                      cmdline);
+
+        /* the image at vaddr & ~0xffffffff80000000 */
+        qtest_memread(qts, 0x910000, got, sizeof(code));
+        g_assert_cmpmem(got, sizeof(code), code, sizeof(code));
+        /* RAM size, bit 63: not under KVM */
+        g_assert_cmphex(qtest_readq(qts, RAM_SIZE_ADDR), ==,
+                        (512ULL << 20) | (1ULL << 63));
+        /* struct boot_params */
+        g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 0), ==,
+                        KSEG | INITRD_ADDR);
+        g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8), ==, 21);
+        g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 16), ==, 0);
+        g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8 * 8), ==,
+                        KSEG | CMDLINE_ADDR);
+        qtest_memread(qts, INITRD_ADDR, got, 21);
+        g_assert_cmpmem(got, 21, "initrd-contents-12345", 21);
+        qtest_memread(qts, CMDLINE_ADDR, got, strlen(cmdline) + 1);
+        g_assert_cmpstr(got, ==, cmdline);
+        qtest_quit(qts);
+        unlink(elf);
+    }
+    unlink(initrd);
+}
+
+static void test_boot_errors(void)
+{
+    static const uint8_t code[4];
+    g_autofree char *x86 = write_elf(62 /* EM_X86_64 */, 0x100000, code, 4);
+    g_autofree char *sw64 = write_elf(EM_SW64, 0x10000, code, 4);
+    g_autofree char *args = NULL;
+    g_autofree char *longline = g_strnfill(2048, 'x');
+    g_autofree char *msg = NULL;
+
+    args = g_strdup_printf("-accel qtest -M core3 -kernel %s", x86);
+    msg = g_strdup_printf("-kernel '%s': not an SW64 ELF (e_machine must be "
+                          "0x9916 or 268)", x86);
+    stack_assert_startup_error(NULL, args, msg, true);
+
+    g_free(args);
+    g_free(msg);
+    args = g_strdup_printf("-accel qtest -M core3 -bios %s", x86);
+    msg = g_strdup_printf("-bios '%s': not an SW64 ELF (e_machine must be "
+                          "0x9916 or 268)", x86);
+    stack_assert_startup_error(NULL, args, msg, true);
+
+    g_free(args);
+    args = g_strdup_printf("-accel qtest -M core4 -kernel %s -append %s",
+                           sw64, longline);
+    stack_assert_startup_error(NULL, args, "-append: the kernel command line "
+                               "is 2048 bytes, the limit is 2047", true);
+
+    stack_assert_startup_error(NULL, "-accel qtest -M core3 -bios "
+                               "/nonexistent/hmcode",
+                               "-bios '/nonexistent/hmcode': file not found",
+                               true);
+
+    /* Under TCG a boot without HMcode has nothing to run */
+    g_free(args);
+    args = g_strdup_printf("-accel tcg -M core3 -kernel %s", sw64);
+    g_free(stack_startup_error(NULL, args, "no HMcode firmware: "
+                               "'core3-hmcode' is not in the firmware path",
+                               false));
+    g_free(stack_startup_error(NULL, "-accel tcg -M core4",
+                               "no HMcode firmware: 'core4-hmcode' is not in "
+                               "the firmware path", false));
+    unlink(x86);
+    unlink(sw64);
+}
+
+/* "info registers" of CPU N (to be freed) */
+static char *cpu_regs(QTestState *qts, int n)
+{
+    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'human-monitor-command', "
+                           "'arguments': { 'command-line': 'info registers',"
+                           " 'cpu-index': %d } }", n);
+    char *out = g_strdup(qdict_get_str(rsp, "return"));
+
+    qobject_unref(rsp);
+    return out;
+}
+
+/* The PC of CPU N, from "info registers" */
+static uint64_t cpu_pc(QTestState *qts, int n)
+{
+    g_autofree char *out = cpu_regs(qts, n);
+    const char *pc = strstr(out, "PC      ");
+
+    g_assert_nonnull(pc);
+    return g_ascii_strtoull(pc + 8, NULL, 16);
+}
+
+/* -bios: an HMcode ELF starts at its entry, a raw image at 0x2f00000 */
+static void test_bios_entry(const void *data)
+{
+    static const uint8_t code[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    g_autofree char *raw = NULL;
+    QTestState *qts;
+    char got[8];
+
+    qts = qtest_initf("-M %s -smp 2 -bios %s", (const char *)data, elf);
+    g_assert_cmphex(cpu_pc(qts, 0), ==, 0x10000);
+    g_assert_cmphex(cpu_pc(qts, 1), ==, 0x10000);
+    qtest_memread(qts, 0x10000, got, sizeof(got));
+    g_assert_cmpmem(got, sizeof(got), code, sizeof(code));
+    /* and again after a system reset */
+    qtest_qmp_assert_success(qts, "{ 'execute': 'system_reset' }");
+    g_assert_cmphex(cpu_pc(qts, 1), ==, 0x10000);
+    qtest_quit(qts);
+
+    g_assert_true(g_file_open_tmp("sw64-raw-XXXXXX", &raw, NULL) >= 0);
+    g_assert_true(g_file_set_contents(raw, "UEFIRAW!", 8, NULL));
+    qts = qtest_initf("-M %s -bios %s", (const char *)data, raw);
+    g_assert_cmphex(cpu_pc(qts, 0), ==, 0x2f00000);
+    qtest_memread(qts, 0x2f00000, got, sizeof(got));
+    g_assert_cmpmem(got, sizeof(got), "UEFIRAW!", 8);
+    qtest_quit(qts);
+    unlink(elf);
+    unlink(raw);
+}
+
+/*
+ * The CPU state survives a migration through a file (the format savevm
+ * writes): the destination, started without -bios, has its reset PC
+ * until the incoming state gives it the source's.
+ */
+static void test_migrate_registers(const void *data)
+{
+    static const uint8_t code[4];
+    g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    g_autofree char *state = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *uri = NULL;
+    QTestState *src, *dst;
+    QDict *rsp;
+    int fd = g_file_open_tmp("sw64-state-XXXXXX", &state, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    src = qtest_initf("-M %s -smp 2 -bios %s", (const char *)data, elf);
+    before = cpu_regs(src, 1);
+    g_assert_nonnull(strstr(before, "PC      0000000000010000"));
+    uri = g_strdup_printf("file:%s", state);
+    qtest_qmp_assert_success(src, "{ 'execute': 'migrate', 'arguments': "
+                             "{ 'uri': %s } }", uri);
+    do {
+        g_usleep(10000);
+        rsp = qtest_qmp(src, "{ 'execute': 'query-migrate' }");
+        if (!strcmp(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                      "status") ?: "", "completed")) {
+            qobject_unref(rsp);
+            break;
+        }
+        g_assert_cmpstr(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                          "status"), !=, "failed");
+        qobject_unref(rsp);
+    } while (true);
+    qtest_quit(src);
+
+    dst = qtest_initf("-M %s -smp 2 -incoming file:%s", (const char *)data,
+                      state);
+    do {
+        g_usleep(10000);
+        rsp = qtest_qmp(dst, "{ 'execute': 'query-status' }");
+        if (strcmp(qdict_get_str(qdict_get_qdict(rsp, "return"), "status"),
+                   "inmigrate")) {
+            qobject_unref(rsp);
+            break;
+        }
+        qobject_unref(rsp);
+    } while (true);
+    after = cpu_regs(dst, 1);
+    g_assert_cmpstr(after, ==, before);
+    qtest_quit(dst);
+    unlink(elf);
+    unlink(state);
+}
+
+/*
+ * Under TCG no instruction is implemented yet: the first one raises the
+ * illegal-instruction exception, which enters HMcode at its OPCDEC
+ * vector (HMcode base 0x10000 + 0xd80), where the (empty) RAM raises it
+ * again: the CPU stays at the vector, with EXC_PC pointing there.
+ */
+static void test_tcg_opcdec(const void *data)
+{
+    static const uint8_t code[4] = { 0xff, 0xff, 0xff, 0xff };
+    g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    g_autofree char *regs = NULL;
+    QTestState *qts;
+
+    qts = qtest_initf("-M %s -accel tcg -bios %s", (const char *)data, elf);
+    g_usleep(200 * 1000);
+    qtest_qmp_assert_success(qts, "{ 'execute': 'stop' }");
+    regs = cpu_regs(qts, 0);
+    g_assert_nonnull(strstr(regs, "PC      0000000000010d80 (hmcode mode)"));
+    g_assert_nonnull(strstr(regs, "EXC_PC  0000000000010d80"));
+    qtest_quit(qts);
+    unlink(elf);
+}
+
+static void test_cpu_models(void)
+{
+    QTestState *qts = qtest_init("-M core3");
+    QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-cpu-definitions' }");
+    QList *defs = qdict_get_qlist(resp, "return");
+    QListEntry *e;
+    int found = 0;
+
+    QLIST_FOREACH_ENTRY(defs, e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        const char *name = qdict_get_str(d, "name");
+
+        if (!strcmp(name, "core3") || !strcmp(name, "core4")) {
+            g_assert_cmpstr(qdict_get_str(d, "typename"), ==,
+                            !strcmp(name, "core3") ? "core3-sw64-cpu" :
+                            "core4-sw64-cpu");
+            found++;
+        }
+    }
+    g_assert_cmpint(found, ==, 2);
+    qobject_unref(resp);
+    /* each board takes only its own core */
+    qtest_quit(qts);
+    g_free(stack_startup_error(NULL, "-accel qtest -M core3 -cpu core4",
+        "Invalid CPU model: core4", false));
+}
+
+int main(int argc, char **argv)
+{
+    int i;
+
+    g_test_init(&argc, &argv, NULL);
+    for (i = 0; i < ARRAY_SIZE(boards); i++) {
+        const char *b = boards[i];
+        g_autofree char *p = NULL;
+
+#define ADD(name, fn) \
+        p = g_strdup_printf("%s/" name, b); \
+        qtest_add_data_func(p, b, fn); \
+        g_free(p); p = NULL;
+        ADD("uart", test_uart);
+        ADD("rtc", test_rtc);
+        ADD("smp", test_smp);
+        ADD("fw_cfg", test_fw_cfg);
+        ADD("pcie", test_pcie);
+        ADD("kernel-boot-data", test_kernel_boot_data);
+        ADD("bios-entry", test_bios_entry);
+        ADD("migrate-registers", test_migrate_registers);
+        ADD("tcg-opcdec", test_tcg_opcdec);
+#undef ADD
+    }
+    qtest_add_func("core4/smp-above-64", test_smp_core4_above_64);
+    qtest_add_func("smp-limit", test_smp_limit);
+    qtest_add_func("boot-errors", test_boot_errors);
+    qtest_add_func("cpu-models", test_cpu_models);
+    return g_test_run();
+}
