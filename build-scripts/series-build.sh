@@ -17,6 +17,9 @@
 # does not build, naming it and printing the compiler's errors (log:
 # BUILD_DIR/series/build.log). The qtests of tests-qtest/ are linked in as apply.sh does.
 #
+# A target of TARGETS whose configs/targets/<target>.mak a patch adds (sw64-softmmu) is
+# built from that patch on: the tree is reconfigured then.
+#
 # --from PATCH (a line of patches/series, e.g. arm/hw-arm-virt-...): build the tree with
 # every patch before PATCH applied at once, then one build per patch from PATCH on; for a
 # change to the end of the series whose earlier prefixes were checked already.
@@ -71,9 +74,18 @@ apply() {
     fi
 }
 
+# The targets of TARGETS the tree at this prefix has.
+present_targets() {
+    local t out=()
+    for t in ${TARGETS//,/ }; do
+        [ ! -f "$SERIES_DIR/qemu/configs/targets/$t.mak" ] || out+=("$t")
+    done
+    (IFS=,; echo "${out[*]}")
+}
+# configure: as build.sh does; it reconfigures only when the target list changed.
 configure() {
-    QEMU_DIR="$SERIES_DIR/qemu" BUILD_DIR="$SERIES_DIR/build" PREFIX="$SERIES_DIR/install" \
-        "$SCRIPTS/build.sh" configure
+    TARGETS=$(present_targets) QEMU_DIR="$SERIES_DIR/qemu" BUILD_DIR="$SERIES_DIR/build" \
+        PREFIX="$SERIES_DIR/install" "$SCRIPTS/build.sh" configure
 }
 
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
@@ -97,6 +109,7 @@ else
 fi
 for p in "${SERIES[@]:$first}"; do
     apply "$p"
+    configure
     build "$p"
 done
 step "every prefix of the series from patch $((start + 1)) of ${#SERIES[@]} builds"

@@ -34,10 +34,17 @@
 #define INITRD_ADDR     0x3000000
 #define KSEG            0xfff0000000000000ULL
 
+#define GED_EVT_SEL     0x803600000000ULL
+
 #define EM_SW64         0x9916
 #define EM_SW64_ALT     268
 
 static const char *const boards[] = { "core3", "core4" };
+
+static uint64_t ipi_base(const char *board)
+{
+    return !strcmp(board, "core3") ? 0x802a00000000ULL : 0x803a00000000ULL;
+}
 
 static void test_uart(const void *data)
 {
@@ -304,9 +311,16 @@ static void test_boot_errors(void)
     static const uint8_t code[4];
     g_autofree char *x86 = write_elf(62 /* EM_X86_64 */, 0x100000, code, 4);
     g_autofree char *sw64 = write_elf(EM_SW64, 0x10000, code, 4);
+    g_autofree char *sw64_kernel = write_elf(EM_SW64, 0xffffffff80910000ULL,
+                                             code, 4);
+    g_autofree char *empty = NULL;
     g_autofree char *args = NULL;
     g_autofree char *longline = g_strnfill(2048, 'x');
     g_autofree char *msg = NULL;
+    int fd = g_file_open_tmp("sw64-empty-XXXXXX", &empty, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
 
     args = g_strdup_printf("-accel qtest -M core3 -kernel %s", x86);
     msg = g_strdup_printf("-kernel '%s': not an SW64 ELF (e_machine must be "
@@ -326,6 +340,40 @@ static void test_boot_errors(void)
     stack_assert_startup_error(NULL, args, "-append: the kernel command line "
                                "is 2048 bytes, the limit is 2047", true);
 
+    g_assert_true(g_file_set_contents(empty, "", 0, NULL));
+    g_free(args);
+    g_free(msg);
+    args = g_strdup_printf("-accel qtest -M core3 -bios %s", empty);
+    msg = g_strdup_printf("-bios '%s': the file is empty", empty);
+    stack_assert_startup_error(NULL, args, msg, true);
+    g_free(args);
+    g_free(msg);
+    args = g_strdup_printf("-accel qtest -M core3 -kernel %s -initrd %s",
+                           sw64_kernel, empty);
+    msg = g_strdup_printf("-initrd '%s': the file is empty", empty);
+    stack_assert_startup_error(NULL, args, msg, true);
+    g_free(args);
+    g_free(msg);
+    args = g_strdup_printf("-accel qtest -M core3 -kernel %s", empty);
+    msg = g_strdup_printf("-kernel '%s': the file is empty", empty);
+    stack_assert_startup_error(NULL, args, msg, true);
+    g_free(args);
+    args = g_strdup_printf("-accel qtest -M core3 -m 8M -kernel %s",
+                           sw64_kernel);
+    stack_assert_startup_error(NULL, args, "-kernel: the boot data ends at "
+                               "0x90b800, above the 0x800000 bytes of RAM "
+                               "(-m)", true);
+    g_free(args);
+    g_free(msg);
+    args = g_strdup_printf("-accel qtest -M core3 -m 64k -bios %s", sw64);
+    msg = g_strdup_printf("-bios '%s': it is loaded at 0x10000-0x10004, "
+                          "outside the 0x10000 bytes of RAM (-m)", sw64);
+    stack_assert_startup_error(NULL, args, msg, true);
+    stack_assert_startup_error(NULL, "-accel qtest -M core3 -bios /dev/null",
+                               "-bios '/dev/null': not a regular file", true);
+    stack_assert_startup_error(NULL, "-accel qtest -M core3 -smp 2,maxcpus=4",
+                               "-smp: maxcpus=4 is more than cpus=2, but the "
+                               "core3 board has no CPU hotplug", true);
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -bios "
                                "/nonexistent/hmcode",
                                "-bios '/nonexistent/hmcode': file not found",
@@ -342,6 +390,8 @@ static void test_boot_errors(void)
                                "the firmware path", false));
     unlink(x86);
     unlink(sw64);
+    unlink(sw64_kernel);
+    unlink(empty);
 }
 
 /* "info registers" of CPU N (to be freed) */
@@ -416,8 +466,11 @@ static void test_migrate_registers(const void *data)
     g_assert_cmpint(fd, >=, 0);
     close(fd);
     src = qtest_initf("-M %s -smp 2 -bios %s", (const char *)data, elf);
+    /* state that differs from reset: the PC, and a pending IPI */
+    qtest_writeq(src, ipi_base(data), 1);
     before = cpu_regs(src, 1);
     g_assert_nonnull(strstr(before, "PC      0000000000010000"));
+    g_assert_nonnull(strstr(before, "INT_STAT 0000000008000000"));
     uri = g_strdup_printf("file:%s", state);
     qtest_qmp_assert_success(src, "{ 'execute': 'migrate', 'arguments': "
                              "{ 'uri': %s } }", uri);
@@ -454,27 +507,116 @@ static void test_migrate_registers(const void *data)
     unlink(state);
 }
 
+/* "info registers" of CPU N shows TEXT within 5 s */
+static bool cpu_regs_show(QTestState *qts, int n, const char *text)
+{
+    int i;
+
+    for (i = 0; i < 500; i++) {
+        g_autofree char *regs = cpu_regs(qts, n);
+
+        if (strstr(regs, text)) {
+            return true;
+        }
+        g_usleep(10 * 1000);
+    }
+    return false;
+}
+
 /*
  * Under TCG no instruction is implemented yet: the first one raises the
  * illegal-instruction exception, which enters HMcode at its OPCDEC
  * vector (HMcode base 0x10000 + 0xd80), where the (empty) RAM raises it
- * again: the CPU stays at the vector, with EXC_PC pointing there.
+ * again: the CPU stays at the vector, with EXC_PC pointing there.  The
+ * second CPU waits at the entry, halted, until an IPI wakes it.
  */
 static void test_tcg_opcdec(const void *data)
 {
     static const uint8_t code[4] = { 0xff, 0xff, 0xff, 0xff };
+    const char *board = data;
     g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
     g_autofree char *regs = NULL;
     QTestState *qts;
 
-    qts = qtest_initf("-M %s -accel tcg -bios %s", (const char *)data, elf);
-    g_usleep(200 * 1000);
-    qtest_qmp_assert_success(qts, "{ 'execute': 'stop' }");
+    qts = qtest_initf("-M %s -smp 2 -accel tcg -bios %s", board, elf);
+    g_assert_true(cpu_regs_show(qts, 0, "PC      0000000000010d80 "
+                                "(hmcode mode)"));
     regs = cpu_regs(qts, 0);
-    g_assert_nonnull(strstr(regs, "PC      0000000000010d80 (hmcode mode)"));
     g_assert_nonnull(strstr(regs, "EXC_PC  0000000000010d80"));
+    g_usleep(100 * 1000);
+    g_free(regs);
+    regs = cpu_regs(qts, 1);
+    g_assert_nonnull(strstr(regs, "PC      0000000000010000 (hmcode mode)"));
+    qtest_writeq(qts, ipi_base(board), 1);
+    g_assert_true(cpu_regs_show(qts, 1, "PC      0000000000010d80 "
+                                "(hmcode mode)"));
     qtest_quit(qts);
     unlink(elf);
+}
+
+/* An IPI register write raises, and lowers, the IPI input of that core */
+static void test_ipi(const void *data)
+{
+    const char *board = data;
+    QTestState *qts = qtest_initf("-M %s -smp 3", board);
+    g_autofree char *regs = NULL;
+
+    qtest_writeq(qts, ipi_base(board), 2);
+    regs = cpu_regs(qts, 2);
+    g_assert_nonnull(strstr(regs, "INT_STAT 0000000008000000"));
+    g_free(regs);
+    regs = cpu_regs(qts, 1);
+    g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000000"));
+    g_free(regs);
+    qtest_writeq(qts, ipi_base(board) + 8, 2);
+    regs = cpu_regs(qts, 2);
+    g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000000"));
+    qtest_quit(qts);
+}
+
+/* system_powerdown: the GED reports the event and raises IRQ 13 */
+static void test_ged_powerdown(const void *data)
+{
+    QTestState *qts = qtest_initf("-M %s", (const char *)data);
+    g_autofree char *regs = NULL;
+
+    qtest_qmp_assert_success(qts, "{ 'execute': 'system_powerdown' }");
+    g_assert_cmphex(qtest_readl(qts, GED_EVT_SEL), ==, 0x2);
+    regs = cpu_regs(qts, 0);
+    g_assert_nonnull(strstr(regs, "INT_STAT 0000000000002000"));
+    qtest_quit(qts);
+}
+
+/* -drive and -nic without a model are virtio-pci devices */
+static void test_virtio_defaults(const void *data)
+{
+    g_autofree char *disk = NULL;
+    int fd = g_file_open_tmp("sw64-disk-XXXXXX", &disk, NULL);
+    QTestState *qts;
+    QDict *resp;
+    QListEntry *e;
+    int net = 0, blk = 0;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, 1 << 20), ==, 0);
+    close(fd);
+    qts = qtest_initf("-M %s -nodefaults -nic user -drive file=%s,format=raw",
+                      (const char *)data, disk);
+    resp = qtest_qmp(qts, "{ 'execute': 'query-pci' }");
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(qobject_to(QDict, qlist_peek(
+                            qdict_get_qlist(resp, "return"))), "devices"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        int vendor = qdict_get_int(qdict_get_qdict(d, "id"), "vendor");
+        int class = qdict_get_int(qdict_get_qdict(d, "class_info"), "class");
+
+        net += vendor == 0x1af4 && class == 0x0200;
+        blk += vendor == 0x1af4 && class == 0x0100;
+    }
+    g_assert_cmpint(net, ==, 1);
+    g_assert_cmpint(blk, ==, 1);
+    qobject_unref(resp);
+    qtest_quit(qts);
+    unlink(disk);
 }
 
 static void test_cpu_models(void)
@@ -526,6 +668,9 @@ int main(int argc, char **argv)
         ADD("bios-entry", test_bios_entry);
         ADD("migrate-registers", test_migrate_registers);
         ADD("tcg-opcdec", test_tcg_opcdec);
+        ADD("ipi", test_ipi);
+        ADD("ged-powerdown", test_ged_powerdown);
+        ADD("virtio-defaults", test_virtio_defaults);
 #undef ADD
     }
     qtest_add_func("core4/smp-above-64", test_smp_core4_above_64);

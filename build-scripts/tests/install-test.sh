@@ -9,7 +9,7 @@ want_help "${1:-}"
 . "$SCRIPTS/tests/tap.sh"
 
 want_id=$(cat "$BUILD_DIR/stack-id")
-for arch in x86_64 aarch64; do
+for arch in x86_64 aarch64 sw64; do
     bin="$PREFIX/bin/qemu-system-$arch"
     if [ ! -x "$bin" ]; then not_ok "$bin is installed"; continue; fi
     out=$("$bin" --version | head -n1)
