@@ -19,6 +19,8 @@
 #include "stack-qtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #define UART_THR        0x8801000003f8ULL
 #define RTC_ADDR        0x804910000000ULL
@@ -619,6 +621,91 @@ static void test_virtio_defaults(const void *data)
     unlink(disk);
 }
 
+/* One gdb remote-protocol exchange: send PKT, return the reply's payload */
+static char *gdb_exchange(int fd, const char *pkt)
+{
+    g_autofree char *msg = NULL;
+    GString *in = g_string_new(NULL);
+    unsigned int sum = 0;
+    const char *p, *start, *hash;
+    char c;
+
+    for (p = pkt; *p; p++) {
+        sum += (unsigned char)*p;
+    }
+    msg = g_strdup_printf("$%s#%02x", pkt, sum & 0xff);
+    g_assert_cmpint(write(fd, msg, strlen(msg)), ==, strlen(msg));
+    for (;;) {
+        g_assert_cmpint(read(fd, &c, 1), ==, 1);
+        g_string_append_c(in, c);
+        start = strchr(in->str, '$');
+        hash = start ? strchr(start, '#') : NULL;
+        if (hash && strlen(hash) == 3) {
+            break;
+        }
+    }
+    g_assert_cmpint(write(fd, "+", 1), ==, 1);
+    return g_strndup(start + 1, hash - start - 1);
+}
+
+/* The gdbstub: the XML description of r0-r31 and pc, and the registers */
+static void test_gdbstub(void)
+{
+    static const uint8_t code[4];
+    g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    g_autofree char *dir = g_dir_make_tmp("sw64-gdb-XXXXXX", NULL);
+    g_autofree char *sock = g_strdup_printf("%s/gdb.sock", dir);
+    g_autofree char *xml = NULL;
+    g_autofree char *core = NULL;
+    g_autofree char *regs = NULL;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    QTestState *qts;
+    const char *p;
+    int fd, n = 0;
+
+    qts = qtest_initf("-M core3 -accel tcg -S -bios %s "
+                      "-chardev socket,id=g0,path=%s,server=on,wait=off "
+                      "-gdb chardev:g0", elf, sock);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(fd, >=, 0);
+    g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==,
+                    0);
+    g_free(gdb_exchange(fd, "qSupported:xmlRegisters=i386"));
+    xml = gdb_exchange(fd, "qXfer:features:read:target.xml:0,fff");
+    g_assert_nonnull(strstr(xml, "<xi:include href=\"sw64-core.xml\"/>"));
+    core = gdb_exchange(fd, "qXfer:features:read:sw64-core.xml:0,ffff");
+    g_assert_nonnull(strstr(core, "org.gnu.gdb.sw64.core"));
+    for (p = core; (p = strstr(p, "<reg ")); p++) {
+        n++;
+    }
+    g_assert_cmpint(n, ==, 33);
+    g_assert_nonnull(strstr(core, "<reg name=\"pc\""));
+    /* 33 registers of 8 bytes; the last one, pc, is the -bios entry */
+    regs = gdb_exchange(fd, "g");
+    g_assert_cmpint(strlen(regs), ==, 33 * 16);
+    g_assert_cmpstr(regs + 32 * 16, ==, "0000010000000000");
+    close(fd);
+    qtest_quit(qts);
+    unlink(sock);
+    rmdir(dir);
+    unlink(elf);
+}
+
+/* -cpu help lists both models */
+static void test_cpu_help(void)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *cmd = g_strdup_printf("%s -cpu help",
+                                           g_getenv("QTEST_QEMU_BINARY"));
+    int status;
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, NULL, &status, NULL));
+    g_assert_cmpint(status, ==, 0);
+    g_assert_nonnull(strstr(out, "\n  core3\n"));
+    g_assert_nonnull(strstr(out, "\n  core4\n"));
+}
+
 static void test_cpu_models(void)
 {
     QTestState *qts = qtest_init("-M core3");
@@ -677,5 +764,7 @@ int main(int argc, char **argv)
     qtest_add_func("smp-limit", test_smp_limit);
     qtest_add_func("boot-errors", test_boot_errors);
     qtest_add_func("cpu-models", test_cpu_models);
+    qtest_add_func("cpu-help", test_cpu_help);
+    qtest_add_func("gdbstub", test_gdbstub);
     return g_test_run();
 }
