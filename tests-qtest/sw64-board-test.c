@@ -225,6 +225,37 @@ static void test_pcie(const void *data)
     qtest_quit(qts);
 }
 
+/*
+ * A BAR is reached through the PCIe memory windows: CPU address =
+ * 0x880000000000 + PCI address, for the 32-bit window (PCI 0xe0000000)
+ * and the 64-bit one (PCI 0x8000000000).  The BAR is virtio-net's modern
+ * one (BAR 4, 64-bit), whose common configuration starts at offset 0:
+ * device_feature (offset 4) is the device's first feature word.
+ */
+static void test_pcie_windows(const void *data)
+{
+    QTestState *qts = qtest_initf("-M %s -nodefaults -device virtio-net-pci,"
+                                  "addr=3.0,disable-legacy=on,netdev=n0 "
+                                  "-netdev user,id=n0", (const char *)data);
+    uint64_t cfg = PCIE_CFG + ((uint64_t)(3 << 3) << 16);
+    uint32_t feat32, feat64;
+
+    g_assert_cmphex(qtest_readl(qts, 0x8800e0000004ULL), ==, 0xffffffff);
+    qtest_writel(qts, cfg + 0x20, 0xe0000000);      /* BAR 4 */
+    qtest_writel(qts, cfg + 0x24, 0);               /* BAR 5: high half */
+    qtest_writew(qts, cfg + 0x04, 0x0002);          /* memory space on */
+    feat32 = qtest_readl(qts, 0x8800e0000004ULL);
+    g_assert_cmphex(feat32, !=, 0);
+    g_assert_cmphex(feat32, !=, 0xffffffff);
+
+    qtest_writel(qts, cfg + 0x20, 0);
+    qtest_writel(qts, cfg + 0x24, 0x80);            /* PCI 0x8000000000 */
+    feat64 = qtest_readl(qts, 0x888000000004ULL);
+    g_assert_cmphex(feat64, ==, feat32);
+    g_assert_cmphex(qtest_readl(qts, 0x8800e0000004ULL), ==, 0xffffffff);
+    qtest_quit(qts);
+}
+
 /* An ELF64 LE executable: one PT_LOAD of PAYLOAD at VADDR, entry VADDR. */
 static char *write_elf(uint16_t machine, uint64_t vaddr,
                        const uint8_t *payload, size_t len)
@@ -273,7 +304,7 @@ static void test_kernel_boot_data(const void *data)
     const char *cmdline = "console=ttyS0 root=/dev/vda";
     g_autofree char *initrd = NULL;
     char got[64];
-    int m;
+    int m, i;
 
     g_assert_true(g_file_open_tmp("sw64-initrd-XXXXXX", &initrd, NULL) >= 0);
     g_assert_true(g_file_set_contents(initrd, "initrd-contents-12345", 21,
@@ -295,7 +326,9 @@ static void test_kernel_boot_data(const void *data)
         g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 0), ==,
                         KSEG | INITRD_ADDR);
         g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8), ==, 21);
-        g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 16), ==, 0);
+        for (i = 2; i < 8; i++) {   /* dtb_start, the EFI words */
+            g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8 * i), ==, 0);
+        }
         g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8 * 8), ==,
                         KSEG | CMDLINE_ADDR);
         qtest_memread(qts, INITRD_ADDR, got, 21);
@@ -423,9 +456,16 @@ static void test_bios_entry(const void *data)
 {
     static const uint8_t code[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
     g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    g_autofree char *elf268 = write_elf(EM_SW64_ALT, 0x20000, code,
+                                        sizeof(code));
     g_autofree char *raw = NULL;
     QTestState *qts;
     char got[8];
+
+    qts = qtest_initf("-M %s -bios %s", (const char *)data, elf268);
+    g_assert_cmphex(cpu_pc(qts, 0), ==, 0x20000);
+    qtest_quit(qts);
+    unlink(elf268);
 
     qts = qtest_initf("-M %s -smp 2 -bios %s", (const char *)data, elf);
     g_assert_cmphex(cpu_pc(qts, 0), ==, 0x10000);
@@ -751,6 +791,7 @@ int main(int argc, char **argv)
         ADD("smp", test_smp);
         ADD("fw_cfg", test_fw_cfg);
         ADD("pcie", test_pcie);
+        ADD("pcie-windows", test_pcie_windows);
         ADD("kernel-boot-data", test_kernel_boot_data);
         ADD("bios-entry", test_bios_entry);
         ADD("migrate-registers", test_migrate_registers);
