@@ -349,12 +349,20 @@ static void test_boot_errors(void)
     g_autofree char *sw64_kernel = write_elf(EM_SW64, 0xffffffff80910000ULL,
                                              code, 4);
     g_autofree char *empty = NULL;
+    g_autofree char *bad_entry = write_elf(EM_SW64, 0x10000, code, 4);
     g_autofree char *args = NULL;
     g_autofree char *longline = g_strnfill(2048, 'x');
     g_autofree char *msg = NULL;
     int fd = g_file_open_tmp("sw64-empty-XXXXXX", &empty, NULL);
+    uint8_t entry[8];
 
     g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    /* e_entry of bad_entry: 0x7f00000000, outside its one segment */
+    fd = open(bad_entry, O_WRONLY);
+    g_assert_cmpint(fd, >=, 0);
+    stq_le_p(entry, 0x7f00000000ULL);
+    g_assert_cmpint(pwrite(fd, entry, 8, 24), ==, 8);
     close(fd);
 
     args = g_strdup_printf("-accel qtest -M core3 -kernel %s", x86);
@@ -404,6 +412,12 @@ static void test_boot_errors(void)
     msg = g_strdup_printf("-bios '%s': it is loaded at 0x10000-0x10004, "
                           "outside the 0x10000 bytes of RAM (-m)", sw64);
     stack_assert_startup_error(NULL, args, msg, true);
+    g_free(args);
+    g_free(msg);
+    args = g_strdup_printf("-accel qtest -M core3 -bios %s", bad_entry);
+    msg = g_strdup_printf("-bios '%s': its entry 0x7f00000000 is outside the "
+                          "image loaded at 0x10000-0x10004", bad_entry);
+    stack_assert_startup_error(NULL, args, msg, true);
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -bios /dev/null",
                                "-bios '/dev/null': not a regular file", true);
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -smp 2,maxcpus=4",
@@ -411,8 +425,14 @@ static void test_boot_errors(void)
                                "core3 board has no CPU hotplug", true);
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -bios "
                                "/nonexistent/hmcode",
-                               "-bios '/nonexistent/hmcode': file not found",
+                               "-bios '/nonexistent/hmcode': file not found "
+                               "(neither as a path nor in the firmware path)",
                                true);
+    g_free(args);
+    args = g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
+                           sw64_kernel, sw64);
+    stack_assert_startup_error(NULL, args, "-dtb: the core3 board does not "
+                               "pass a device tree yet", true);
 
     /* Under TCG a boot without HMcode has nothing to run */
     g_free(args);
@@ -427,6 +447,7 @@ static void test_boot_errors(void)
     unlink(sw64);
     unlink(sw64_kernel);
     unlink(empty);
+    unlink(bad_entry);
 }
 
 /* "info registers" of CPU N (to be freed) */
