@@ -354,8 +354,12 @@ static void test_boot_errors(void)
     g_autofree char *longline = g_strnfill(2048, 'x');
     g_autofree char *msg = NULL;
     int fd = g_file_open_tmp("sw64-empty-XXXXXX", &empty, NULL);
-    uint8_t entry[8];
+    g_autofree char *elf32_path = NULL;
+    uint8_t entry[8], elf32[52];
 
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    fd = g_file_open_tmp("sw64-elf32-XXXXXX", &elf32_path, NULL);
     g_assert_cmpint(fd, >=, 0);
     close(fd);
     /* e_entry of bad_entry: 0x7f00000000, outside its one segment */
@@ -418,6 +422,19 @@ static void test_boot_errors(void)
     msg = g_strdup_printf("-bios '%s': its entry 0x7f00000000 is outside the "
                           "image loaded at 0x10000-0x10004", bad_entry);
     stack_assert_startup_error(NULL, args, msg, true);
+    /* an ELF32 header with the SW64 machine number */
+    memset(elf32, 0, sizeof(elf32));
+    memcpy(elf32, "\x7f" "ELF\x01\x01\x01", 7);
+    stw_le_p(elf32 + 16, 2);
+    stw_le_p(elf32 + 18, EM_SW64);
+    g_assert_true(g_file_set_contents(elf32_path, (char *)elf32,
+                                      sizeof(elf32), NULL));
+    g_free(args);
+    g_free(msg);
+    args = g_strdup_printf("-accel qtest -M core3 -bios %s", elf32_path);
+    msg = g_strdup_printf("-bios '%s': a 32-bit ELF; SW64 images are ELF64",
+                          elf32_path);
+    stack_assert_startup_error(NULL, args, msg, true);
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -bios /dev/null",
                                "-bios '/dev/null': not a regular file", true);
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -smp 2,maxcpus=4",
@@ -448,6 +465,7 @@ static void test_boot_errors(void)
     unlink(sw64_kernel);
     unlink(empty);
     unlink(bad_entry);
+    unlink(elf32_path);
 }
 
 /* "info registers" of CPU N (to be freed) */
