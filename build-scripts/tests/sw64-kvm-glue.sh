@@ -25,17 +25,8 @@
 # Prints "ok: target/sw64/kvm.c compiles against linux-headers/asm-sw64"
 # and exits 0, or prints the compiler errors / failed check and exits 1.
 set -euo pipefail
-
-PROG=$(basename "$0")
-usage() {
-    sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p}' "$0"
-}
-die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
-
-case "${1:-}" in
--h|--help) usage; exit 0 ;;
-'') usage >&2; exit 2 ;;
-esac
+. "$(dirname "$0")/../lib.sh"
+want_help "${1:-}"
 [ $# -eq 1 ] || { usage >&2; exit 2; }
 
 BUILD_DIR=$(cd "$1" 2>/dev/null && pwd) || die "no build directory '$1'"
