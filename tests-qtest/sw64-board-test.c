@@ -341,6 +341,14 @@ static void test_kernel_boot_data(const void *data)
     unlink(initrd);
 }
 
+/* QEMU with ARGS fails to start with exactly WANT; both are freed */
+static void refused(char *args, char *want)
+{
+    stack_assert_startup_error(NULL, args, want, true);
+    g_free(args);
+    g_free(want);
+}
+
 static void test_boot_errors(void)
 {
     static const uint8_t code[4];
@@ -352,7 +360,6 @@ static void test_boot_errors(void)
     g_autofree char *bad_entry = write_elf(EM_SW64, 0x10000, code, 4);
     g_autofree char *args = NULL;
     g_autofree char *longline = g_strnfill(2048, 'x');
-    g_autofree char *msg = NULL;
     int fd = g_file_open_tmp("sw64-empty-XXXXXX", &empty, NULL);
     g_autofree char *elf32_path = NULL;
     uint8_t entry[8], elf32[52];
@@ -369,59 +376,35 @@ static void test_boot_errors(void)
     g_assert_cmpint(pwrite(fd, entry, 8, 24), ==, 8);
     close(fd);
 
-    args = g_strdup_printf("-accel qtest -M core3 -kernel %s", x86);
-    msg = g_strdup_printf("-kernel '%s': not an SW64 ELF (e_machine must be "
-                          "0x9916 or 268)", x86);
-    stack_assert_startup_error(NULL, args, msg, true);
-
-    g_free(args);
-    g_free(msg);
-    args = g_strdup_printf("-accel qtest -M core3 -bios %s", x86);
-    msg = g_strdup_printf("-bios '%s': not an SW64 ELF (e_machine must be "
-                          "0x9916 or 268)", x86);
-    stack_assert_startup_error(NULL, args, msg, true);
-
-    g_free(args);
-    args = g_strdup_printf("-accel qtest -M core4 -kernel %s -append %s",
-                           sw64, longline);
-    stack_assert_startup_error(NULL, args, "-append: the kernel command line "
-                               "is 2048 bytes, the limit is 2047", true);
+    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s", x86),
+            g_strdup_printf("-kernel '%s': not an SW64 ELF (e_machine must "
+                            "be 0x9916 or 268)", x86));
+    refused(g_strdup_printf("-accel qtest -M core3 -bios %s", x86),
+            g_strdup_printf("-bios '%s': not an SW64 ELF (e_machine must be "
+                            "0x9916 or 268)", x86));
+    refused(g_strdup_printf("-accel qtest -M core4 -kernel %s -append %s",
+                            sw64, longline),
+            g_strdup("-append: the kernel command line is 2048 bytes, the "
+                     "limit is 2047"));
 
     g_assert_true(g_file_set_contents(empty, "", 0, NULL));
-    g_free(args);
-    g_free(msg);
-    args = g_strdup_printf("-accel qtest -M core3 -bios %s", empty);
-    msg = g_strdup_printf("-bios '%s': the file is empty", empty);
-    stack_assert_startup_error(NULL, args, msg, true);
-    g_free(args);
-    g_free(msg);
-    args = g_strdup_printf("-accel qtest -M core3 -kernel %s -initrd %s",
-                           sw64_kernel, empty);
-    msg = g_strdup_printf("-initrd '%s': the file is empty", empty);
-    stack_assert_startup_error(NULL, args, msg, true);
-    g_free(args);
-    g_free(msg);
-    args = g_strdup_printf("-accel qtest -M core3 -kernel %s", empty);
-    msg = g_strdup_printf("-kernel '%s': the file is empty", empty);
-    stack_assert_startup_error(NULL, args, msg, true);
-    g_free(args);
-    args = g_strdup_printf("-accel qtest -M core3 -m 8M -kernel %s",
-                           sw64_kernel);
-    stack_assert_startup_error(NULL, args, "-kernel: the boot data ends at "
-                               "0x90b800, above the 0x800000 bytes of RAM "
-                               "(-m)", true);
-    g_free(args);
-    g_free(msg);
-    args = g_strdup_printf("-accel qtest -M core3 -m 64k -bios %s", sw64);
-    msg = g_strdup_printf("-bios '%s': it is loaded at 0x10000-0x10004, "
-                          "outside the 0x10000 bytes of RAM (-m)", sw64);
-    stack_assert_startup_error(NULL, args, msg, true);
-    g_free(args);
-    g_free(msg);
-    args = g_strdup_printf("-accel qtest -M core3 -bios %s", bad_entry);
-    msg = g_strdup_printf("-bios '%s': its entry 0x7f00000000 is outside the "
-                          "image loaded at 0x10000-0x10004", bad_entry);
-    stack_assert_startup_error(NULL, args, msg, true);
+    refused(g_strdup_printf("-accel qtest -M core3 -bios %s", empty),
+            g_strdup_printf("-bios '%s': the file is empty", empty));
+    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s -initrd %s",
+                            sw64_kernel, empty),
+            g_strdup_printf("-initrd '%s': the file is empty", empty));
+    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s", empty),
+            g_strdup_printf("-kernel '%s': the file is empty", empty));
+    refused(g_strdup_printf("-accel qtest -M core3 -m 8M -kernel %s",
+                            sw64_kernel),
+            g_strdup("-kernel: the boot data ends at 0x90b800, above the "
+                     "0x800000 bytes of RAM (-m)"));
+    refused(g_strdup_printf("-accel qtest -M core3 -m 64k -bios %s", sw64),
+            g_strdup_printf("-bios '%s': it is loaded at 0x10000-0x10004, "
+                            "outside the 0x10000 bytes of RAM (-m)", sw64));
+    refused(g_strdup_printf("-accel qtest -M core3 -bios %s", bad_entry),
+            g_strdup_printf("-bios '%s': its entry 0x7f00000000 is outside "
+                            "the image loaded at 0x10000-0x10004", bad_entry));
     /* an ELF32 header with the SW64 machine number */
     memset(elf32, 0, sizeof(elf32));
     memcpy(elf32, "\x7f" "ELF\x01\x01\x01", 7);
@@ -429,12 +412,9 @@ static void test_boot_errors(void)
     stw_le_p(elf32 + 18, EM_SW64);
     g_assert_true(g_file_set_contents(elf32_path, (char *)elf32,
                                       sizeof(elf32), NULL));
-    g_free(args);
-    g_free(msg);
-    args = g_strdup_printf("-accel qtest -M core3 -bios %s", elf32_path);
-    msg = g_strdup_printf("-bios '%s': a 32-bit ELF; SW64 images are ELF64",
-                          elf32_path);
-    stack_assert_startup_error(NULL, args, msg, true);
+    refused(g_strdup_printf("-accel qtest -M core3 -bios %s", elf32_path),
+            g_strdup_printf("-bios '%s': a 32-bit ELF; SW64 images are ELF64",
+                            elf32_path));
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -bios /dev/null",
                                "-bios '/dev/null': not a regular file", true);
     stack_assert_startup_error(NULL, "-accel qtest -M core3 -smp 2,maxcpus=4",
@@ -445,14 +425,11 @@ static void test_boot_errors(void)
                                "-bios '/nonexistent/hmcode': file not found "
                                "(neither as a path nor in the firmware path)",
                                true);
-    g_free(args);
-    args = g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
-                           sw64_kernel, sw64);
-    stack_assert_startup_error(NULL, args, "-dtb: the core3 board does not "
-                               "pass a device tree yet", true);
+    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
+                            sw64_kernel, sw64),
+            g_strdup("-dtb: the core3 board does not pass a device tree yet"));
 
     /* Under TCG a boot without HMcode has nothing to run */
-    g_free(args);
     args = g_strdup_printf("-accel tcg -M core3 -kernel %s", sw64);
     g_free(stack_startup_error(NULL, args, "no HMcode firmware: "
                                "'core3-hmcode' is not in the firmware path",
