@@ -28,7 +28,7 @@ QTESTS_sw64="test-hmp"
 QTESTS_STACK="stack-id-test"
 QTESTS_STACK_x86_64="x86-boot-serial-test x86-ppin-test"
 QTESTS_STACK_aarch64="arm-virt-test"
-QTESTS_STACK_sw64="sw64-board-test"
+QTESTS_STACK_sw64="sw64-board-test sw64-tcg-test"
 # kvm-caps-test runs for the host's own target (the one KVM can run)
 host_stack="QTESTS_STACK_$(uname -m)"
 printf -v "$host_stack" '%s kvm-caps-test' "${!host_stack:-}"

@@ -5,6 +5,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "libqtest.h"
 #include "stack-qtest.h"
 #include "qobject/qdict.h"
@@ -95,4 +96,51 @@ char *stack_machine_of_alias(QTestState *qts, const char *alias,
 QDict *stack_machine_info(QTestState *qts, const char *name)
 {
     return machine_entry(qts, "name", name);
+}
+
+char *stack_write_elf64(uint16_t machine, uint64_t entry, uint64_t vaddr,
+                        const void *payload, size_t len)
+{
+    uint8_t hdr[64 + 56] = { 0 };
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("stack-elf-XXXXXX", &path, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    memcpy(hdr, "\x7f" "ELF", 4);
+    hdr[4] = 2;                        /* ELFCLASS64 */
+    hdr[5] = 1;                        /* ELFDATA2LSB */
+    hdr[6] = 1;                        /* EV_CURRENT */
+    stw_le_p(hdr + 16, 2);             /* ET_EXEC */
+    stw_le_p(hdr + 18, machine);
+    stl_le_p(hdr + 20, 1);
+    stq_le_p(hdr + 24, entry);
+    stq_le_p(hdr + 32, 64);            /* e_phoff */
+    stw_le_p(hdr + 52, 64);            /* e_ehsize */
+    stw_le_p(hdr + 54, 56);            /* e_phentsize */
+    stw_le_p(hdr + 56, 1);             /* e_phnum */
+    stw_le_p(hdr + 58, 64);            /* e_shentsize */
+    /* program header */
+    stl_le_p(hdr + 64, 1);             /* PT_LOAD */
+    stl_le_p(hdr + 68, 7);             /* RWX */
+    stq_le_p(hdr + 72, sizeof(hdr));   /* p_offset */
+    stq_le_p(hdr + 80, vaddr);
+    stq_le_p(hdr + 88, vaddr);
+    stq_le_p(hdr + 96, len);
+    stq_le_p(hdr + 104, len);
+    stq_le_p(hdr + 112, 8);
+    g_assert_cmpint(write(fd, hdr, sizeof(hdr)), ==, sizeof(hdr));
+    g_assert_cmpint(write(fd, payload, len), ==, len);
+    close(fd);
+    return g_steal_pointer(&path);
+}
+
+char *stack_cpu_regs(QTestState *qts, int n)
+{
+    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'human-monitor-command', "
+                           "'arguments': { 'command-line': 'info registers',"
+                           " 'cpu-index': %d } }", n);
+    char *out = g_strdup(qdict_get_str(rsp, "return"));
+
+    qobject_unref(rsp);
+    return out;
 }

@@ -38,4 +38,14 @@ char *stack_machine_of_alias(QTestState *qts, const char *alias,
 /* The entry of query-machines named NAME (to be unreferenced), or NULL */
 QDict *stack_machine_info(QTestState *qts, const char *name);
 
+/*
+ * An ELF64 little-endian executable of MACHINE (a temporary file, its
+ * path to be freed and unlinked): one PT_LOAD of PAYLOAD at VADDR.
+ */
+char *stack_write_elf64(uint16_t machine, uint64_t entry, uint64_t vaddr,
+                        const void *payload, size_t len);
+
+/* "info registers" of CPU N (to be freed) */
+char *stack_cpu_regs(QTestState *qts, int n);
+
 #endif

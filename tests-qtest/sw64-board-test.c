@@ -17,6 +17,7 @@
 #include "qemu/bswap.h"
 #include "libqtest.h"
 #include "stack-qtest.h"
+#include "sw64-insn.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include <sys/socket.h>
@@ -256,41 +257,11 @@ static void test_pcie_windows(const void *data)
     qtest_quit(qts);
 }
 
-/* An ELF64 LE executable: one PT_LOAD of PAYLOAD at VADDR, entry VADDR. */
+/* An SW64 ELF: one PT_LOAD of PAYLOAD at VADDR, entry VADDR */
 static char *write_elf(uint16_t machine, uint64_t vaddr,
                        const uint8_t *payload, size_t len)
 {
-    uint8_t buf[64 + 56 + 256] = { 0 };
-    g_autofree char *path = NULL;
-    int fd = g_file_open_tmp("sw64-elf-XXXXXX", &path, NULL);
-
-    g_assert(len <= 256);
-    memcpy(buf, "\x7f" "ELF", 4);
-    buf[4] = 2;                        /* ELFCLASS64 */
-    buf[5] = 1;                        /* ELFDATA2LSB */
-    buf[6] = 1;                        /* EV_CURRENT */
-    stw_le_p(buf + 16, 2);             /* ET_EXEC */
-    stw_le_p(buf + 18, machine);
-    stl_le_p(buf + 20, 1);
-    stq_le_p(buf + 24, vaddr);         /* e_entry */
-    stq_le_p(buf + 32, 64);            /* e_phoff */
-    stw_le_p(buf + 52, 64);            /* e_ehsize */
-    stw_le_p(buf + 54, 56);            /* e_phentsize */
-    stw_le_p(buf + 56, 1);             /* e_phnum */
-    stw_le_p(buf + 58, 64);            /* e_shentsize */
-    /* program header */
-    stl_le_p(buf + 64, 1);             /* PT_LOAD */
-    stl_le_p(buf + 68, 7);             /* RWX */
-    stq_le_p(buf + 72, 120);           /* p_offset */
-    stq_le_p(buf + 80, vaddr);
-    stq_le_p(buf + 88, vaddr);
-    stq_le_p(buf + 96, len);
-    stq_le_p(buf + 104, len);
-    stq_le_p(buf + 112, 8);
-    memcpy(buf + 120, payload, len);
-    g_assert_cmpint(write(fd, buf, 120 + len), ==, 120 + len);
-    close(fd);
-    return g_steal_pointer(&path);
+    return stack_write_elf64(machine, vaddr, vaddr, payload, len);
 }
 
 static void test_kernel_boot_data(const void *data)
@@ -445,22 +416,10 @@ static void test_boot_errors(void)
     unlink(elf32_path);
 }
 
-/* "info registers" of CPU N (to be freed) */
-static char *cpu_regs(QTestState *qts, int n)
-{
-    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'human-monitor-command', "
-                           "'arguments': { 'command-line': 'info registers',"
-                           " 'cpu-index': %d } }", n);
-    char *out = g_strdup(qdict_get_str(rsp, "return"));
-
-    qobject_unref(rsp);
-    return out;
-}
-
 /* The PC of CPU N, from "info registers" */
 static uint64_t cpu_pc(QTestState *qts, int n)
 {
-    g_autofree char *out = cpu_regs(qts, n);
+    g_autofree char *out = stack_cpu_regs(qts, n);
     const char *pc = strstr(out, "PC      ");
 
     g_assert_nonnull(pc);
@@ -526,7 +485,7 @@ static void test_migrate_registers(const void *data)
     src = qtest_initf("-M %s -smp 2 -bios %s", (const char *)data, elf);
     /* state that differs from reset: the PC, and a pending IPI */
     qtest_writeq(src, ipi_base(data), 1);
-    before = cpu_regs(src, 1);
+    before = stack_cpu_regs(src, 1);
     g_assert_nonnull(strstr(before, "PC      0000000000010000"));
     g_assert_nonnull(strstr(before, "INT_STAT 0000000008000000"));
     uri = g_strdup_printf("file:%s", state);
@@ -558,7 +517,7 @@ static void test_migrate_registers(const void *data)
         }
         qobject_unref(rsp);
     } while (true);
-    after = cpu_regs(dst, 1);
+    after = stack_cpu_regs(dst, 1);
     g_assert_cmpstr(after, ==, before);
     qtest_quit(dst);
     unlink(elf);
@@ -571,7 +530,7 @@ static bool cpu_regs_show(QTestState *qts, int n, const char *text)
     int i;
 
     for (i = 0; i < 500; i++) {
-        g_autofree char *regs = cpu_regs(qts, n);
+        g_autofree char *regs = stack_cpu_regs(qts, n);
 
         if (strstr(regs, text)) {
             return true;
@@ -582,32 +541,33 @@ static bool cpu_regs_show(QTestState *qts, int n, const char *text)
 }
 
 /*
- * Under TCG no instruction is implemented yet: the first one raises the
- * illegal-instruction exception, which enters HMcode at its OPCDEC
- * vector (HMcode base 0x10000 + 0xd80), where the (empty) RAM raises it
- * again: the CPU stays at the vector, with EXC_PC pointing there.  The
- * second CPU waits at the entry, halted, until an IPI wakes it.
+ * Under TCG the boot CPU runs the -bios image from its entry; the
+ * second CPU waits there, halted, until an IPI wakes it.  The image:
+ * ldi $1,0x5a($31), then a branch to itself.
  */
-static void test_tcg_opcdec(const void *data)
+static void test_tcg_secondary_ipi(const void *data)
 {
-    static const uint8_t code[4] = { 0xff, 0xff, 0xff, 0xff };
     const char *board = data;
-    g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    uint8_t code[8];
+    g_autofree char *elf = NULL;
     g_autofree char *regs = NULL;
     QTestState *qts;
 
+    stl_le_p(code, enc_mem(OP_LDI, 1, 0x5a, R_ZERO));
+    stl_le_p(code + 4, enc_br(OP_BR, R_ZERO, -1));
+    elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
     qts = qtest_initf("-M %s -smp 2 -accel tcg -bios %s", board, elf);
-    g_assert_true(cpu_regs_show(qts, 0, "PC      0000000000010d80 "
+    g_assert_true(cpu_regs_show(qts, 0, "PC      0000000000010004 "
                                 "(hmcode mode)"));
-    regs = cpu_regs(qts, 0);
-    g_assert_nonnull(strstr(regs, "EXC_PC  0000000000010d80"));
+    regs = stack_cpu_regs(qts, 0);
+    g_assert_nonnull(strstr(regs, "R01/t0   000000000000005a"));
     g_usleep(100 * 1000);
     g_free(regs);
-    regs = cpu_regs(qts, 1);
+    regs = stack_cpu_regs(qts, 1);
     g_assert_nonnull(strstr(regs, "PC      0000000000010000 (hmcode mode)"));
+    g_assert_nonnull(strstr(regs, "R01/t0   0000000000000000"));
     qtest_writeq(qts, ipi_base(board), 1);
-    g_assert_true(cpu_regs_show(qts, 1, "PC      0000000000010d80 "
-                                "(hmcode mode)"));
+    g_assert_true(cpu_regs_show(qts, 1, "R01/t0   000000000000005a"));
     qtest_quit(qts);
     unlink(elf);
 }
@@ -620,14 +580,14 @@ static void test_ipi(const void *data)
     g_autofree char *regs = NULL;
 
     qtest_writeq(qts, ipi_base(board), 2);
-    regs = cpu_regs(qts, 2);
+    regs = stack_cpu_regs(qts, 2);
     g_assert_nonnull(strstr(regs, "INT_STAT 0000000008000000"));
     g_free(regs);
-    regs = cpu_regs(qts, 1);
+    regs = stack_cpu_regs(qts, 1);
     g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000000"));
     g_free(regs);
     qtest_writeq(qts, ipi_base(board) + 8, 2);
-    regs = cpu_regs(qts, 2);
+    regs = stack_cpu_regs(qts, 2);
     g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000000"));
     qtest_quit(qts);
 }
@@ -640,7 +600,7 @@ static void test_ged_powerdown(const void *data)
 
     qtest_qmp_assert_success(qts, "{ 'execute': 'system_powerdown' }");
     g_assert_cmphex(qtest_readl(qts, GED_EVT_SEL), ==, 0x2);
-    regs = cpu_regs(qts, 0);
+    regs = stack_cpu_regs(qts, 0);
     g_assert_nonnull(strstr(regs, "INT_STAT 0000000000002000"));
     qtest_quit(qts);
 }
@@ -818,7 +778,7 @@ static void test_savevm_loadvm(void)
                              " { 'driver': 'qcow2', 'node-name': 'q', "
                              "'file': 'f' } }");
     qtest_writeq(qts, ipi_base("core3"), 1);
-    before = cpu_regs(qts, 1);
+    before = stack_cpu_regs(qts, 1);
     g_assert_nonnull(strstr(before, "INT_STAT 0000000008000000"));
     qtest_qmp_assert_success(qts, "{ 'execute': 'snapshot-save', "
                              "'arguments': { 'job-id': 's', 'tag': 't1', "
@@ -827,7 +787,7 @@ static void test_savevm_loadvm(void)
 
     qtest_writeq(qts, ipi_base("core3") + 8, 1);
     qtest_qmp_assert_success(qts, "{ 'execute': 'system_reset' }");
-    after = cpu_regs(qts, 1);
+    after = stack_cpu_regs(qts, 1);
     g_assert_cmpstr(after, !=, before);
     g_free(after);
 
@@ -835,7 +795,7 @@ static void test_savevm_loadvm(void)
                              "'arguments': { 'job-id': 'l', 'tag': 't1', "
                              "'vmstate': 'q', 'devices': [ 'q' ] } }");
     wait_job(qts, "l");
-    after = cpu_regs(qts, 1);
+    after = stack_cpu_regs(qts, 1);
     g_assert_cmpstr(after, ==, before);
     qtest_quit(qts);
     unlink(img);
@@ -876,12 +836,12 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     for (i = 0; i < ARRAY_SIZE(boards); i++) {
         const char *b = boards[i];
-        g_autofree char *p = NULL;
 
 #define ADD(name, fn) \
-        p = g_strdup_printf("%s/" name, b); \
-        qtest_add_data_func(p, b, fn); \
-        g_free(p); p = NULL;
+        do { \
+            g_autofree char *p = g_strdup_printf("%s/" name, b); \
+            qtest_add_data_func(p, b, fn); \
+        } while (0)
         ADD("uart", test_uart);
         ADD("rtc", test_rtc);
         ADD("smp", test_smp);
@@ -891,7 +851,7 @@ int main(int argc, char **argv)
         ADD("kernel-boot-data", test_kernel_boot_data);
         ADD("bios-entry", test_bios_entry);
         ADD("migrate-registers", test_migrate_registers);
-        ADD("tcg-opcdec", test_tcg_opcdec);
+        ADD("tcg-secondary-ipi", test_tcg_secondary_ipi);
         ADD("ipi", test_ipi);
         ADD("ged-powerdown", test_ged_powerdown);
         ADD("virtio-defaults", test_virtio_defaults);

@@ -1,0 +1,1508 @@
+/*
+ * QTest: the sw64 TCG translator and disassembler (patches/sw64/)
+ *
+ * Each test assembles a program from the encoders in sw64-insn.h, makes
+ * it the HMcode image (-bios, a synthesized ELF: the program owns the
+ * exception vectors) and runs it under TCG.  The program stores what it
+ * computes in guest RAM and ends with a "done" word and halt; the test
+ * reads the results with qtest and compares them with values computed
+ * here from the ISA facts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/bitops.h"
+#include "qemu/host-utils.h"
+#include "libqtest.h"
+#include "stack-qtest.h"
+#include "sw64-insn.h"
+#include "qobject/qdict.h"
+
+#define EM_SW64         0x9916
+
+/* Physical memory of a test program */
+#define HMCODE_BASE     0x10000ULL      /* vectors, as the board expects */
+#define CODE_BASE       0x20000ULL      /* entry */
+#define POOL_BASE       0x400000ULL     /* constants, $gp */
+#define STATUS_BASE     (POOL_BASE - 0x1000)
+#define DATA_BASE       0x600000ULL     /* scratch for loads and stores */
+#define RES_BASE        0x800000ULL     /* results */
+#define BULK_BASE       0x1000000ULL    /* operands written by the test */
+#define BULK_RES        0x4000000ULL    /* results of the bulk runs */
+
+/* Status words, relative to $gp */
+#define ST_DONE         (-0x1000)
+#define ST_TRAPS        (-0x0ff8)       /* exceptions taken */
+#define ST_VEC          (-0x0ff0)       /* vector of the last one */
+#define ST_EXC_PC       (-0x0fe8)       /* its EXC_PC */
+#define ST_DVA          (-0x0fe0)       /* its DVA */
+#define ST_SYSCALL      (-0x0fd8)       /* function of the last sys_call */
+#define DONE_MAGIC      0x600dd00eULL
+
+/* Exception vectors (offsets from the HMcode base) */
+#define VEC_UNALIGN     0xB00
+#define VEC_DFAULT      0xC80
+#define VEC_OPCDEC      0xD80
+
+#define CSR_DVA         0x54
+#define KSEG            0xfff0000000000000ULL
+
+/* Operate functions */
+enum {
+    F_ADDW = 0x00, F_SUBW = 0x01, F_ADDL = 0x08, F_SUBL = 0x09,
+    F_CMPEQ = 0x28, F_BIS = 0x3A, F_XOR = 0x3C, F_CTPOP = 0x58,
+    F_SEXTB = 0x6A,
+};
+
+typedef struct Asm {
+    GArray *code;       /* uint32_t words at CODE_BASE */
+    GArray *pool;       /* uint64_t constants at POOL_BASE */
+    uint32_t vectors[0x8000 / 4];
+} Asm;
+
+static Asm *asm_new(void)
+{
+    Asm *a = g_new0(Asm, 1);
+
+    a->code = g_array_new(false, false, sizeof(uint32_t));
+    a->pool = g_array_new(false, false, sizeof(uint64_t));
+    return a;
+}
+
+static void asm_free(Asm *a)
+{
+    g_array_free(a->code, true);
+    g_array_free(a->pool, true);
+    g_free(a);
+}
+
+/* Append INSN; returns its index */
+static int emit(Asm *a, uint32_t insn)
+{
+    g_array_append_val(a->code, insn);
+    return a->code->len - 1;
+}
+
+static int here(Asm *a)
+{
+    return a->code->len;
+}
+
+static uint64_t addr_of(int index)
+{
+    return CODE_BASE + 4 * (uint64_t)index;
+}
+
+/* A branch at index FROM to index TO */
+static void patch_br(Asm *a, int from, int op, int ra, int to)
+{
+    g_array_index(a->code, uint32_t, from) = enc_br(op, ra, to - (from + 1));
+}
+
+/* A conditional branch to index TO, emitted here */
+static void br_to(Asm *a, int op, int ra, int to)
+{
+    emit(a, enc_br(op, ra, to - (here(a) + 1)));
+}
+
+/* Two words at FROM (reserved with la_reserve): reg R = address of TO */
+static void patch_la(Asm *a, int from, int r, int to)
+{
+    uint64_t t = addr_of(to);
+    int16_t lo = t;
+
+    g_assert_cmpuint(t, <, 0x7fff0000);
+    g_array_index(a->code, uint32_t, from) =
+        enc_mem(OP_LDIH, r, (t - lo) >> 16, R_ZERO);
+    g_array_index(a->code, uint32_t, from + 1) = enc_mem(OP_LDI, r, lo, r);
+}
+
+static int la_reserve(Asm *a)
+{
+    emit(a, 0);
+    return emit(a, 0) - 1;
+}
+
+/* Reg R = V: ldi for a 16-bit value, else from the constant pool */
+static void li(Asm *a, int r, uint64_t v)
+{
+    if ((int64_t)v == (int16_t)v) {
+        emit(a, enc_mem(OP_LDI, r, v, R_ZERO));
+        return;
+    }
+    g_assert_cmpint(a->pool->len, <, 4096);
+    g_array_append_val(a->pool, v);
+    emit(a, enc_mem(OP_LDL, r, (a->pool->len - 1) * 8, R_GP));
+}
+
+/* Store reg R to result slot N */
+static void res(Asm *a, int r, int n)
+{
+    g_assert_cmpint(n, <, 4096);
+    emit(a, enc_mem(OP_STL, r, n * 8, 9));
+}
+
+/* Prologue: $gp = POOL_BASE, $9 = RES_BASE */
+static void prologue(Asm *a)
+{
+    emit(a, enc_mem(OP_LDIH, R_GP, POOL_BASE >> 16, R_ZERO));
+    emit(a, enc_mem(OP_LDIH, 9, RES_BASE >> 16, R_ZERO));
+}
+
+/* Epilogue: the done word, then halt (and stay halted) */
+static void epilogue(Asm *a)
+{
+    int halt;
+
+    li(a, R_AT, DONE_MAGIC);
+    emit(a, enc_mem(OP_STL, R_AT, ST_DONE, R_GP));
+    halt = emit(a, enc_misc(MISC_HALT, R_ZERO));
+    br_to(a, OP_BR, R_ZERO, halt);
+}
+
+/* HMcode code at OFFSET from the HMcode base */
+static void vec_put(Asm *a, uint32_t offset, const uint32_t *insns, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        a->vectors[offset / 4 + i] = insns[i];
+    }
+}
+
+/*
+ * Every fault vector: count it, record the vector, EXC_PC and DVA, and
+ * return past the faulting instruction.
+ */
+static void vec_fault(Asm *a, uint32_t vec)
+{
+    const uint32_t h[] = {
+        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+        enc_oprl(F_ADDL, R_AT, 1, R_AT),
+        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+        enc_mem(OP_LDI, R_AT, vec, R_ZERO),
+        enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
+        enc_csr(false, R_AT, CSR_DVA),
+        enc_mem(OP_STL, R_AT, ST_DVA, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_PC),
+        enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
+        enc_mem(OP_LDI, R_AT, 4, R_AT),
+        enc_pri_ret(R_AT),
+    };
+
+    vec_put(a, vec, h, ARRAY_SIZE(h));
+}
+
+/*
+ * sys_call FUNC's slot: count it, record the function and EXC_PC (the
+ * next instruction), set $0 = 0x1000 + FUNC and return there.  Function
+ * 1 instead returns to $27 in HMcode mode ("back to HMcode").
+ */
+static void vec_syscall(Asm *a, uint32_t func)
+{
+    uint32_t slot = (func & 0xc0) == 0x00 ? 0x4000 :
+                    (func & 0xc0) == 0x40 ? 0x2000 : 0x6000;
+    const uint32_t h[] = {
+        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+        enc_oprl(F_ADDL, R_AT, 1, R_AT),
+        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+        enc_mem(OP_LDI, R_AT, func, R_ZERO),
+        enc_mem(OP_STL, R_AT, ST_SYSCALL, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_PC),
+        enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
+        enc_mem(OP_LDI, 0, 0x1000 + func, R_ZERO),
+        enc_pri_ret(func == 1 ? 27 : R_AT),
+    };
+
+    vec_put(a, slot + (func & 0x3f) * 0x80, h, ARRAY_SIZE(h));
+}
+
+/* The ELF of the program: vectors, code and pool in one PT_LOAD */
+static char *asm_elf(Asm *a)
+{
+    size_t size = POOL_BASE + a->pool->len * 8 - HMCODE_BASE;
+    g_autofree uint8_t *img = g_malloc0(size);
+    size_t i;
+
+    g_assert_cmpuint(CODE_BASE + a->code->len * 4, <=, STATUS_BASE);
+    for (i = 0; i < ARRAY_SIZE(a->vectors); i++) {
+        stl_le_p(img + i * 4, a->vectors[i]);
+    }
+    for (i = 0; i < a->code->len; i++) {
+        stl_le_p(img + CODE_BASE - HMCODE_BASE + i * 4,
+                 g_array_index(a->code, uint32_t, i));
+    }
+    for (i = 0; i < a->pool->len; i++) {
+        stq_le_p(img + POOL_BASE - HMCODE_BASE + i * 8,
+                 g_array_index(a->pool, uint64_t, i));
+    }
+    return stack_write_elf64(EM_SW64, CODE_BASE, HMCODE_BASE, img, size);
+}
+
+/* Start the program paused; ARGS are extra QEMU options */
+static QTestState *prog_start(Asm *a, const char *args, char **elf)
+{
+    *elf = asm_elf(a);
+    return qtest_initf("-accel tcg,thread=multi -S -bios %s %s", *elf,
+                       args);
+}
+
+/* Run it until its done word (or fail after TIMEOUT seconds) */
+static void prog_run(QTestState *qts, int timeout)
+{
+    gint64 end = g_get_monotonic_time() + timeout * G_USEC_PER_SEC;
+
+    qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
+    while (qtest_readq(qts, STATUS_BASE) != DONE_MAGIC) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(2000);
+    }
+}
+
+/* Build, run and return the state to read results from */
+static QTestState *prog_go(Asm *a, const char *args, char **elf)
+{
+    QTestState *qts = prog_start(a, args, elf);
+
+    prog_run(qts, 30);
+    return qts;
+}
+
+static void prog_end(QTestState *qts, char *elf)
+{
+    qtest_quit(qts);
+    unlink(elf);
+    g_free(elf);
+}
+
+static uint64_t result(QTestState *qts, int n)
+{
+    return qtest_readq(qts, RES_BASE + 8 * n);
+}
+
+static uint64_t status(QTestState *qts, int off)
+{
+    return qtest_readq(qts, POOL_BASE + off);
+}
+
+static void vec_all_faults(Asm *a)
+{
+    static const uint32_t vecs[] = {
+        0x800, 0x880, 0x980, 0xA80, VEC_UNALIGN, 0xB80, VEC_DFAULT,
+        0xD00, VEC_OPCDEC, 0xF80,
+    };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(vecs); i++) {
+        vec_fault(a, vecs[i]);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Reference model of the integer operate and select groups            */
+
+typedef struct OpInfo {
+    const char *name;
+    int func;
+    bool reg_only;      /* no literal form */
+    bool unary;         /* the source is Rb (or the literal) only */
+} OpInfo;
+
+static const OpInfo operate_ops[] = {
+    { "addw", 0x00 }, { "subw", 0x01 }, { "s4addw", 0x02 },
+    { "s4subw", 0x03 }, { "s8addw", 0x04 }, { "s8subw", 0x05 },
+    { "addl", 0x08 }, { "subl", 0x09 }, { "s4addl", 0x0A },
+    { "s4subl", 0x0B }, { "s8addl", 0x0C }, { "s8subl", 0x0D },
+    { "mulw", 0x10 }, { "mull", 0x18 }, { "umulh", 0x19 },
+    { "cmpeq", 0x28 }, { "cmplt", 0x29 }, { "cmple", 0x2A },
+    { "cmpult", 0x2B }, { "cmpule", 0x2C },
+    { "and", 0x38 }, { "bic", 0x39 }, { "bis", 0x3A }, { "ornot", 0x3B },
+    { "xor", 0x3C }, { "eqv", 0x3D },
+    { "inslb", 0x40 }, { "inslh", 0x41 }, { "inslw", 0x42 },
+    { "insll", 0x43 }, { "inshb", 0x44 }, { "inshh", 0x45 },
+    { "inshw", 0x46 }, { "inshl", 0x47 },
+    { "sll", 0x48 }, { "srl", 0x49 }, { "sra", 0x4A },
+    { "extlb", 0x50 }, { "extlh", 0x51 }, { "extlw", 0x52 },
+    { "extll", 0x53 }, { "exthb", 0x54 }, { "exthh", 0x55 },
+    { "exthw", 0x56 }, { "exthl", 0x57 },
+    { "ctpop", 0x58, true, true }, { "ctlz", 0x59, true, true },
+    { "cttz", 0x5A, true, true },
+    { "masklb", 0x60 }, { "masklh", 0x61 }, { "masklw", 0x62 },
+    { "maskll", 0x63 }, { "maskhb", 0x64 }, { "maskhh", 0x65 },
+    { "maskhw", 0x66 }, { "maskhl", 0x67 },
+    { "zap", 0x68 }, { "zapnot", 0x69 },
+    { "sextb", 0x6A, false, true }, { "sexth", 0x6B, false, true },
+    { "cmpgeb", 0x6C },
+};
+
+static const char *const select_names[8] = {
+    "seleq", "selge", "selgt", "selle", "sellt", "selne", "sellbc", "sellbs",
+};
+
+static uint64_t sext32(uint64_t v)
+{
+    return (int64_t)(int32_t)v;
+}
+
+static uint64_t byte_mask(uint64_t sel)
+{
+    uint64_t m = 0;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        if (sel & (1 << i)) {
+            m |= 0xffULL << (8 * i);
+        }
+    }
+    return m;
+}
+
+static uint64_t ref_operate(int func, uint64_t a, uint64_t b)
+{
+    static const uint64_t wms[4] = { 0xff, 0xffff, 0xffffffff, ~0ULL };
+    uint64_t wm = wms[func & 3];
+    int sh = (b & 7) * 8;
+    uint64_t lo, hi;
+    int i;
+
+    switch (func) {
+    case 0x00: return sext32(a + b);
+    case 0x01: return sext32(a - b);
+    case 0x02: return sext32(a * 4 + b);
+    case 0x03: return sext32(a * 4 - b);
+    case 0x04: return sext32(a * 8 + b);
+    case 0x05: return sext32(a * 8 - b);
+    case 0x08: return a + b;
+    case 0x09: return a - b;
+    case 0x0A: return a * 4 + b;
+    case 0x0B: return a * 4 - b;
+    case 0x0C: return a * 8 + b;
+    case 0x0D: return a * 8 - b;
+    case 0x10: return sext32(a * b);
+    case 0x18: return a * b;
+    case 0x19:
+        mulu64(&lo, &hi, a, b);
+        return hi;
+    case 0x28: return a == b;
+    case 0x29: return (int64_t)a < (int64_t)b;
+    case 0x2A: return (int64_t)a <= (int64_t)b;
+    case 0x2B: return a < b;
+    case 0x2C: return a <= b;
+    case 0x38: return a & b;
+    case 0x39: return a & ~b;
+    case 0x3A: return a | b;
+    case 0x3B: return a | ~b;
+    case 0x3C: return a ^ b;
+    case 0x3D: return ~(a ^ b);
+    case 0x40 ... 0x43: return (a & wm) << sh;
+    case 0x44 ... 0x47:
+        return sh ? (a & wm) >> (64 - sh) : 0;
+    case 0x48: return a << (b & 63);
+    case 0x49: return a >> (b & 63);
+    case 0x4A: return (int64_t)a >> (b & 63);
+    case 0x50 ... 0x53: return (a >> sh) & wm;
+    case 0x54 ... 0x57: return (a << ((64 - sh) & 63)) & wm;
+    case 0x58: return ctpop64(b);
+    case 0x59: return clz64(b);
+    case 0x5A: return ctz64(b);
+    case 0x60 ... 0x63: return a & ~(wm << sh);
+    case 0x64 ... 0x67:
+        return sh ? a & ~(wm >> (64 - sh)) : a;
+    case 0x68: return a & ~byte_mask(b);
+    case 0x69: return a & byte_mask(b);
+    case 0x6A: return (int64_t)(int8_t)b;
+    case 0x6B: return (int64_t)(int16_t)b;
+    case 0x6C:
+        lo = 0;
+        for (i = 0; i < 8; i++) {
+            if (extract64(a, 8 * i, 8) >= extract64(b, 8 * i, 8)) {
+                lo |= 1 << i;
+            }
+        }
+        return lo;
+    }
+    g_assert_not_reached();
+}
+
+static uint64_t ref_select(int func, uint64_t a, uint64_t b, uint64_t c)
+{
+    int64_t s = a;
+    bool cond[8] = {
+        s == 0, s >= 0, s > 0, s <= 0, s < 0, s != 0, !(a & 1), a & 1,
+    };
+
+    return cond[func] ? b : c;
+}
+
+/* Operands: edge values first (every pair), then pseudo-random ones */
+static const uint64_t edges[] = {
+    0, 1, 2, 3, 7, 8, 0x1f, 0x20, 0x3f, 0x40, 0x41, 0x7f, 0x80, 0xff,
+    0x100, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff,
+    0x100000000ULL, 0x8000000000000000ULL, 0x7fffffffffffffffULL,
+    0xffffffffffffffffULL, 0xfffffffffffffffeULL, 0x0123456789abcdefULL,
+    0xfedcba9876543210ULL, 0x8000000080000000ULL, 0x00000000fffffffeULL,
+};
+
+static uint64_t xorshift(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* A pseudo-random operand, often small or 32-bit sign-extended */
+static uint64_t rand_operand(uint64_t *s)
+{
+    uint64_t v = xorshift(s);
+
+    switch (v & 3) {
+    case 0:
+        return v >> (xorshift(s) & 63);
+    case 1:
+        return sext32(v >> 32);
+    default:
+        return v;
+    }
+}
+
+#define DIFF_PAIRS      10000
+#define DIFF_LIT_A      40
+
+/*
+ * Every operate and select function over DIFF_PAIRS operand pairs
+ * (register forms), and every literal 0-255 with DIFF_LIT_A values of
+ * Ra (literal forms: 10240 pairs each), against the reference model.
+ */
+static void test_alu_differential(void)
+{
+    int nops = ARRAY_SIZE(operate_ops);
+    int nres = nops + 8;
+    g_autofree uint64_t *ops = g_new(uint64_t, DIFF_PAIRS * 3);
+    g_autofree uint64_t *out = NULL;
+    uint64_t seed = 0x5eed5eed12345678ULL;
+    size_t lit_res = 0, bad = 0;
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i, j, k, loop, lit;
+    size_t n, nl;
+
+    for (i = 0; i < DIFF_PAIRS; i++) {
+        int ne = ARRAY_SIZE(edges);
+
+        if (i < ne * ne) {
+            ops[3 * i] = edges[i / ne];
+            ops[3 * i + 1] = edges[i % ne];
+        } else {
+            ops[3 * i] = rand_operand(&seed);
+            ops[3 * i + 1] = rand_operand(&seed);
+        }
+        ops[3 * i + 2] = rand_operand(&seed);
+    }
+
+    vec_all_faults(a);
+    prologue(a);
+    /* register forms: $10 operands, $11 results, $12 count */
+    li(a, 10, BULK_BASE);
+    li(a, 11, BULK_RES);
+    li(a, 12, DIFF_PAIRS);
+    loop = here(a);
+    emit(a, enc_mem(OP_LDL, 1, 0, 10));
+    emit(a, enc_mem(OP_LDL, 2, 8, 10));
+    emit(a, enc_mem(OP_LDL, 3, 16, 10));
+    for (k = 0; k < nops; k++) {
+        emit(a, enc_opr(operate_ops[k].func, operate_ops[k].unary ? R_ZERO : 1,
+                        2, 4));
+        emit(a, enc_mem(OP_STL, 4, k * 8, 11));
+    }
+    for (k = 0; k < 8; k++) {
+        emit(a, enc_sel(k, 1, 2, 3, 4));
+        emit(a, enc_mem(OP_STL, 4, (nops + k) * 8, 11));
+    }
+    emit(a, enc_mem(OP_LDI, 10, 24, 10));
+    emit(a, enc_mem(OP_LDI, 11, nres * 8, 11));
+    emit(a, enc_oprl(F_SUBL, 12, 1, 12));
+    br_to(a, OP_BNE, 12, loop);
+    /* literal forms: Ra from the first DIFF_LIT_A operands, $3 = R3 */
+    li(a, 10, BULK_BASE);
+    li(a, 12, DIFF_LIT_A);
+    loop = here(a);
+    emit(a, enc_mem(OP_LDL, 1, 0, 10));
+    emit(a, enc_mem(OP_LDL, 3, 16, 10));
+    for (k = 0; k < nops + 8; k++) {
+        if (k < nops && operate_ops[k].reg_only) {
+            continue;
+        }
+        for (lit = 0; lit < 256; lit++) {
+            emit(a, k < nops ?
+                 enc_oprl(operate_ops[k].func,
+                          operate_ops[k].unary ? R_ZERO : 1, lit, 4) :
+                 enc_sell(k - nops, 1, lit, 3, 4));
+            emit(a, enc_mem(OP_STL, 4, 0, 11));
+            emit(a, enc_mem(OP_LDI, 11, 8, 11));
+        }
+    }
+    emit(a, enc_mem(OP_LDI, 10, 24, 10));
+    emit(a, enc_oprl(F_SUBL, 12, 1, 12));
+    br_to(a, OP_BNE, 12, loop);
+    epilogue(a);
+
+    qts = prog_start(a, "-M core3", &elf);
+    qtest_bufwrite(qts, BULK_BASE, ops, DIFF_PAIRS * 3 * 8);
+    prog_run(qts, 120);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+
+    n = (size_t)DIFF_PAIRS * nres;
+    for (k = 0; k < nops + 8; k++) {
+        if (!(k < nops && operate_ops[k].reg_only)) {
+            lit_res += 256;
+        }
+    }
+    nl = DIFF_LIT_A * lit_res;
+    out = g_new(uint64_t, n + nl);
+    qtest_bufread(qts, BULK_RES, out, (n + nl) * 8);
+
+    for (i = 0; i < DIFF_PAIRS; i++) {
+        uint64_t va = ops[3 * i], vb = ops[3 * i + 1], vc = ops[3 * i + 2];
+
+        for (k = 0; k < nres; k++) {
+            uint64_t want = k < nops ?
+                ref_operate(operate_ops[k].func, va, vb) :
+                ref_select(k - nops, va, vb, vc);
+            uint64_t got = le64_to_cpu(out[(size_t)i * nres + k]);
+
+            if (got != want && bad++ < 20) {
+                g_test_message("%s %016" PRIx64 ", %016" PRIx64
+                               ": got %016" PRIx64 ", want %016" PRIx64,
+                               k < nops ? operate_ops[k].name :
+                               select_names[k - nops], va, vb, got, want);
+            }
+        }
+    }
+    for (i = 0; i < DIFF_LIT_A; i++) {
+        uint64_t va = ops[3 * i], vc = ops[3 * i + 2];
+        size_t r = n + i * lit_res;
+
+        for (k = 0; k < nops + 8; k++) {
+            if (k < nops && operate_ops[k].reg_only) {
+                continue;
+            }
+            for (j = 0; j < 256; j++, r++) {
+                uint64_t want = k < nops ?
+                    ref_operate(operate_ops[k].func, va, j) :
+                    ref_select(k - nops, va, j, vc);
+                uint64_t got = le64_to_cpu(out[r]);
+
+                if (got != want && bad++ < 20) {
+                    g_test_message("%s (literal) %016" PRIx64 ", %d: got %016"
+                                   PRIx64 ", want %016" PRIx64,
+                                   k < nops ? operate_ops[k].name :
+                                   select_names[k - nops], va, j, got, want);
+                }
+            }
+        }
+    }
+    g_assert_cmpuint(bad, ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* Instruction by instruction                                           */
+
+/* ldi/ldih sign extension and bases; $31 reads zero, ignores writes */
+static void test_ldi_zero_reg(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+
+    vec_all_faults(a);
+    prologue(a);
+    emit(a, enc_mem(OP_LDI, 1, -1, R_ZERO));
+    res(a, 1, 0);
+    emit(a, enc_mem(OP_LDI, 2, 0x7fff, 1));              /* -1 + 0x7fff */
+    res(a, 2, 1);
+    emit(a, enc_mem(OP_LDIH, 3, (int16_t)0x8000, R_ZERO));
+    res(a, 3, 2);
+    emit(a, enc_mem(OP_LDIH, 4, 0x1234, 2));
+    res(a, 4, 3);
+    /* writes to $31 are dropped; it still reads 0 */
+    emit(a, enc_mem(OP_LDI, R_ZERO, 5, R_ZERO));
+    emit(a, enc_opr(F_ADDL, 1, 1, R_ZERO));
+    emit(a, enc_mem(OP_LDL, R_ZERO, 0, 9));
+    emit(a, enc_opr(F_BIS, R_ZERO, R_ZERO, 5));
+    res(a, 5, 4);
+    emit(a, enc_mem(OP_STL, R_ZERO, 5 * 8, 9));          /* stores 0 */
+    epilogue(a);
+
+    qts = prog_start(a, "-M core3", &elf);
+    qtest_writeq(qts, RES_BASE + 5 * 8, 0xdead);
+    prog_run(qts, 30);
+    g_assert_cmphex(result(qts, 0), ==, ~0ULL);
+    g_assert_cmphex(result(qts, 1), ==, 0x7ffe);
+    g_assert_cmphex(result(qts, 2), ==, 0xffffffff80000000ULL);
+    g_assert_cmphex(result(qts, 3), ==, 0x7ffe + 0x12340000ULL);
+    g_assert_cmphex(result(qts, 4), ==, 0);
+    g_assert_cmphex(result(qts, 5), ==, 0);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * Loads and stores of every width: zero/sign extension, aligned
+ * accesses, the UNALIGN trap of a misaligned one (DVA = the address,
+ * destination unchanged), and ldl_u/stl_u ignoring the low bits.
+ */
+static void test_load_store(void)
+{
+    static const struct {
+        int op;
+        int size;
+    } loads[] = {
+        { OP_LDBU, 1 }, { OP_LDHU, 2 }, { OP_LDW, 4 }, { OP_LDL, 8 },
+    }, stores[] = {
+        { OP_STB, 1 }, { OP_STH, 2 }, { OP_STW, 4 }, { OP_STL, 8 },
+    };
+    const uint64_t pattern = 0x8899aabbccddeeffULL;
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i, n = 0;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    /* aligned loads of the pattern at DATA_BASE + 0x10 */
+    for (i = 0; i < 4; i++) {
+        emit(a, enc_mem(loads[i].op, 1, 0x10, 10));
+        res(a, 1, n++);                                   /* 0-3 */
+    }
+    /* aligned stores of -1 into zeroed quadwords at + 0x100 + 8 * i */
+    li(a, 2, ~0ULL);
+    for (i = 0; i < 4; i++) {
+        emit(a, enc_mem(stores[i].op, 2, 0x100 + 8 * i, 10));
+    }
+    /* misaligned loads trap; the destination keeps 0x55 */
+    for (i = 1; i < 4; i++) {
+        emit(a, enc_mem(OP_LDI, 1, 0x55, R_ZERO));
+        emit(a, enc_mem(loads[i].op, 1, 0x11, 10));
+        res(a, 1, n++);                                   /* 4, 6, 8 */
+        emit(a, enc_mem(OP_LDL, 3, ST_DVA, R_GP));
+        res(a, 3, n++);                                   /* 5, 7, 9 */
+    }
+    /* a misaligned store traps and writes nothing */
+    emit(a, enc_mem(OP_STL, 2, 0x141, 10));
+    /* ldl_u / stl_u: the quadword containing the address */
+    emit(a, enc_mem(OP_LDL_U, 1, 0x1f, 10));
+    res(a, 1, n++);                                       /* 10 */
+    emit(a, enc_mem(OP_STL_U, 2, 0x15b, 10));
+    epilogue(a);
+
+    qts = prog_start(a, "-M core3", &elf);
+    qtest_writeq(qts, DATA_BASE + 0x10, pattern);
+    qtest_writeq(qts, DATA_BASE + 0x18, 0x0706050403020100ULL);
+    prog_run(qts, 30);
+    g_assert_cmphex(result(qts, 0), ==, 0xff);
+    g_assert_cmphex(result(qts, 1), ==, 0xeeff);
+    g_assert_cmphex(result(qts, 2), ==, 0xffffffffccddeeffULL);
+    g_assert_cmphex(result(qts, 3), ==, pattern);
+    for (i = 0; i < 4; i++) {
+        g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x100 + 8 * i), ==,
+                        stores[i].size == 8 ? ~0ULL :
+                        (1ULL << (stores[i].size * 8)) - 1);
+    }
+    for (i = 0; i < 3; i++) {
+        g_assert_cmphex(result(qts, 4 + 2 * i), ==, 0x55);
+        g_assert_cmphex(result(qts, 5 + 2 * i), ==, DATA_BASE + 0x11);
+    }
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x140), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x148), ==, 0);
+    g_assert_cmphex(status(qts, ST_VEC), ==, VEC_UNALIGN);
+    g_assert_cmphex(status(qts, ST_DVA), ==, DATA_BASE + 0x141);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 4);
+    g_assert_cmphex(result(qts, 10), ==, 0x0706050403020100ULL);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x158), ==, ~0ULL);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * Conditional branches, taken and not taken: result = 1 when taken.
+ * br/bsr write the return address (no mode bits); call/ret/jmp go to
+ * Rb with its low bits ignored and link the next address in Ra.
+ */
+static void test_branches(void)
+{
+    static const int ops[] = {
+        OP_BEQ, OP_BNE, OP_BLT, OP_BLE, OP_BGT, OP_BGE, OP_BLBC, OP_BLBS,
+    };
+    static const int64_t vals[] = { -2, -1, 0, 1, 2, INT64_MIN };
+    /* taken? per op and value */
+    static const bool taken[8][6] = {
+        { 0, 0, 1, 0, 0, 0 }, { 1, 1, 0, 1, 1, 1 },
+        { 1, 1, 0, 0, 0, 1 }, { 1, 1, 1, 0, 0, 1 },
+        { 0, 0, 0, 1, 1, 0 }, { 0, 0, 1, 1, 1, 0 },
+        { 1, 0, 1, 0, 1, 1 }, { 0, 1, 0, 1, 0, 0 },
+    };
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i, j, n = 0, fix, br_at, bsr, func, call, la, jmp, after;
+
+    vec_all_faults(a);
+    prologue(a);
+    for (i = 0; i < ARRAY_SIZE(ops); i++) {
+        for (j = 0; j < ARRAY_SIZE(vals); j++) {
+            li(a, 1, vals[j]);
+            emit(a, enc_mem(OP_LDI, 2, 1, R_ZERO));
+            fix = emit(a, 0);
+            emit(a, enc_mem(OP_LDI, 2, 0, R_ZERO));
+            patch_br(a, fix, ops[i], 1, here(a));
+            res(a, 2, n++);
+        }
+    }
+    /* 48, 49: br over one instruction, linking into $3 */
+    emit(a, enc_mem(OP_LDI, 4, 0x11, R_ZERO));
+    br_at = emit(a, 0);
+    emit(a, enc_mem(OP_LDI, 4, 0x99, R_ZERO));           /* skipped */
+    patch_br(a, br_at, OP_BR, 3, here(a));
+    res(a, 3, 48);
+    res(a, 4, 49);
+    /* 50, 51: bsr to a function that returns with ret $31,($26) */
+    bsr = emit(a, 0);
+    fix = emit(a, 0);
+    func = here(a);
+    emit(a, enc_mem(OP_LDI, 5, 0x77, R_ZERO));
+    emit(a, enc_mem(OP_RET, R_ZERO, 1, R_RA));
+    patch_br(a, bsr, OP_BSR, R_RA, func);
+    patch_br(a, fix, OP_BR, R_ZERO, here(a));
+    res(a, 5, 50);
+    res(a, R_RA, 51);
+    /* 52: call through $27 with low bits set, linking into $26 */
+    la = la_reserve(a);
+    patch_la(a, la, 27, func);
+    emit(a, enc_oprl(F_BIS, 27, 3, 27));
+    call = emit(a, enc_mem(OP_CALL, R_RA, 0, 27));
+    res(a, R_RA, 52);
+    /* 53, 54: jmp $31 links nothing; jmp $7 links */
+    emit(a, enc_mem(OP_LDI, 6, 1, R_ZERO));
+    la = la_reserve(a);
+    jmp = emit(a, enc_mem(OP_JMP, 7, 0, 27));
+    emit(a, enc_mem(OP_LDI, 6, 2, R_ZERO));               /* skipped */
+    after = here(a);
+    patch_la(a, la, 27, after);
+    res(a, 6, 53);
+    res(a, 7, 54);
+    epilogue(a);
+
+    qts = prog_go(a, "-M core3", &elf);
+    for (i = 0; i < ARRAY_SIZE(ops); i++) {
+        for (j = 0; j < ARRAY_SIZE(vals); j++) {
+            g_assert_cmpuint(result(qts, i * 6 + j), ==, taken[i][j]);
+        }
+    }
+    g_assert_cmphex(result(qts, 48), ==, addr_of(br_at + 1));
+    g_assert_cmphex(result(qts, 49), ==, 0x11);
+    g_assert_cmphex(result(qts, 50), ==, 0x77);
+    g_assert_cmphex(result(qts, 51), ==, addr_of(bsr + 1));
+    g_assert_cmphex(result(qts, 52), ==, addr_of(call + 1));
+    g_assert_cmphex(result(qts, 53), ==, 1);
+    g_assert_cmphex(result(qts, 54), ==, addr_of(jmp + 1));
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * LL/SC on one CPU: lldl/lldw load and lock; the store-conditional
+ * succeeds once, fails after the memory changed, for another address,
+ * and without a lock.  core4's lstw/lstl write the outcome into Ra;
+ * core3 needs wr_f to arm the store and rd_f reads the outcome.
+ */
+static void llsc_store(Asm *a, bool core4, int func, int ra, int disp,
+                       int rb, int out)
+{
+    if (!core4) {
+        emit(a, enc_mem(OP_LDI, 8, 1, R_ZERO));
+        emit(a, enc_misc(MISC_WR_F, 8));
+    }
+    emit(a, enc_mem12(OP_LLSC, func, ra, disp, rb));
+    if (!core4) {
+        emit(a, enc_misc(MISC_RD_F, out));
+    } else if (out != ra) {
+        emit(a, enc_opr(F_BIS, R_ZERO, ra, out));
+    }
+}
+
+static void test_llsc(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    /* 0, 1: lldl, then lstl of value + 1 succeeds */
+    emit(a, enc_mem12(OP_LLSC, LLSC_LLDL, 1, 0, 10));
+    res(a, 1, 0);
+    emit(a, enc_oprl(F_ADDL, 1, 1, 2));
+    llsc_store(a, core4, LLSC_LSTL, 2, 0, 10, 3);
+    res(a, 3, 1);
+    /* 2: a second lstl without a new lldl fails */
+    emit(a, enc_mem(OP_LDI, 2, 0x55, R_ZERO));
+    llsc_store(a, core4, LLSC_LSTL, 2, 0, 10, 3);
+    res(a, 3, 2);
+    /* 3: the memory changed between lldl and lstl: fails */
+    emit(a, enc_mem12(OP_LLSC, LLSC_LLDL, 1, 0, 10));
+    emit(a, enc_mem(OP_LDI, 4, 0x66, R_ZERO));
+    emit(a, enc_mem(OP_STL, 4, 0, 10));
+    llsc_store(a, core4, LLSC_LSTL, 2, 0, 10, 3);
+    res(a, 3, 3);
+    /* 4: lstl to another address than the lock's: fails */
+    emit(a, enc_mem12(OP_LLSC, LLSC_LLDL, 1, 0, 10));
+    llsc_store(a, core4, LLSC_LSTL, 2, 8, 10, 3);
+    res(a, 3, 4);
+    /* 5, 6: lldw sign-extends; lstw stores 32 bits */
+    emit(a, enc_mem12(OP_LLSC, LLSC_LLDW, 1, 0x10, 10));
+    res(a, 1, 5);
+    emit(a, enc_mem(OP_LDI, 2, 0x1234, R_ZERO));
+    llsc_store(a, core4, LLSC_LSTW, 2, 0x10, 10, 3);
+    res(a, 3, 6);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+    qtest_writeq(qts, DATA_BASE, 41);
+    qtest_writeq(qts, DATA_BASE + 0x10, 0x1111111180000000ULL);
+    prog_run(qts, 30);
+    g_assert_cmphex(result(qts, 0), ==, 41);
+    g_assert_cmphex(result(qts, 1), ==, 1);
+    g_assert_cmphex(result(qts, 2), ==, 0);
+    g_assert_cmphex(result(qts, 3), ==, 0);
+    g_assert_cmphex(result(qts, 4), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE), ==, 0x66);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 8), ==, 0);
+    g_assert_cmphex(result(qts, 5), ==, 0xffffffff80000000ULL);
+    g_assert_cmphex(result(qts, 6), ==, 1);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x10), ==,
+                    0x1111111100001234ULL);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * The misc group: rcid is the cid property, rtc counts up, memb and
+ * imemb are accepted, halt stops the CPU at the next instruction.
+ */
+static void test_misc(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i, halt;
+    uint64_t t0, t1;
+    g_autofree char *regs = NULL;
+    g_autofree char *pc = NULL;
+
+    vec_all_faults(a);
+    prologue(a);
+    emit(a, enc_misc(MISC_RCID, 1));
+    res(a, 1, 0);
+    emit(a, enc_misc(MISC_RTC, 2));
+    for (i = 0; i < 100; i++) {
+        emit(a, enc_misc(i & 1 ? MISC_MEMB : MISC_IMEMB, R_ZERO));
+    }
+    emit(a, enc_misc(MISC_RTC, 3));
+    res(a, 2, 1);
+    res(a, 3, 2);
+    li(a, R_AT, DONE_MAGIC);
+    emit(a, enc_mem(OP_STL, R_AT, ST_DONE, R_GP));
+    halt = emit(a, enc_misc(MISC_HALT, R_ZERO));
+    emit(a, enc_mem(OP_LDI, 4, 0x42, R_ZERO));
+    res(a, 4, 3);
+
+    qts = prog_go(a, "-M core3", &elf);
+    g_assert_cmphex(result(qts, 0), ==, 0);
+    t0 = result(qts, 1);
+    t1 = result(qts, 2);
+    g_assert_cmpuint(t0, >, 0);
+    g_assert_cmpuint(t1, >, t0);
+    g_usleep(100 * 1000);
+    g_assert_cmphex(result(qts, 3), ==, 0);
+    regs = stack_cpu_regs(qts, 0);
+    pc = g_strdup_printf("PC      %016" PRIx64 " (hmcode mode)",
+                         addr_of(halt + 1));
+    g_assert_nonnull(strstr(regs, pc));
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * sys_call enters its HMcode slot with EXC_PC = the next instruction
+ * and returns there with pri_ret; a function above 0xbf is illegal.
+ */
+static void test_sys_call(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int sc1, sc2;
+
+    vec_all_faults(a);
+    vec_syscall(a, 0x83);
+    vec_syscall(a, 0x3f);
+    vec_syscall(a, 0x40);
+    prologue(a);
+    sc1 = emit(a, enc_sys_call(0x83, false));
+    res(a, 0, 0);
+    emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
+    res(a, 1, 1);
+    emit(a, enc_sys_call(0x3f, true));
+    res(a, 0, 2);
+    sc2 = emit(a, enc_sys_call(0x40, true));
+    res(a, 0, 3);
+    emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
+    res(a, 1, 4);
+    emit(a, enc_mem(OP_LDL, 1, ST_SYSCALL, R_GP));
+    res(a, 1, 5);
+    emit(a, enc_mem(OP_LDL, 1, ST_TRAPS, R_GP));
+    res(a, 1, 6);
+    /* function 0xc0: OPCDEC, at the sys_call itself */
+    emit(a, enc_sys_call(0xc0, false));
+    epilogue(a);
+
+    qts = prog_go(a, "-M core3", &elf);
+    g_assert_cmphex(result(qts, 0), ==, 0x1083);
+    g_assert_cmphex(result(qts, 1), ==, addr_of(sc1 + 1));
+    g_assert_cmphex(result(qts, 2), ==, 0x103f);
+    g_assert_cmphex(result(qts, 3), ==, 0x1040);
+    g_assert_cmphex(result(qts, 4), ==, addr_of(sc2 + 1));
+    g_assert_cmphex(result(qts, 5), ==, 0x40);
+    g_assert_cmpuint(result(qts, 6), ==, 3);
+    g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 4);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * Unimplemented opcodes and function codes enter OPCDEC with EXC_PC at
+ * the instruction; the program's handler skips it and execution goes
+ * on.  Memory at an unmapped physical address raises the access fault
+ * (DFAULT) with DVA = the address.
+ */
+static void test_opcdec_dfault(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    const uint32_t illegal[] = {
+        sw_op(0x1E),                            /* free major */
+        sw_op(0x18) | 0x20,                     /* FP operate */
+        sw_op(0x26) | 1 << 21,                  /* flds $f1 */
+        enc_misc(0x1234, 1),                    /* misc function */
+        enc_opr(0x7F, 1, 2, 3),                 /* operate function */
+        enc_opr(0x11, 1, 2, 3),                 /* divw: not yet */
+        enc_oprl(F_CTPOP, R_ZERO, 5, 3),        /* ctpop has no literal */
+        enc_mem12(OP_LLSC, 0x2, 1, 0, 10),      /* ldw_inc */
+        enc_misc(core4 ? MISC_RD_F : 0x0002, 1), /* core4 rd_f/core3 wmemb */
+    };
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i, at[ARRAY_SIZE(illegal)], ld;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    for (i = 0; i < ARRAY_SIZE(illegal); i++) {
+        at[i] = emit(a, illegal[i]);
+        emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
+        res(a, 1, 2 * i);
+        emit(a, enc_mem(OP_LDL, 1, ST_VEC, R_GP));
+        res(a, 1, 2 * i + 1);
+    }
+    li(a, 11, 0x700000000000ULL);
+    emit(a, enc_mem(OP_LDI, 2, 0x33, R_ZERO));
+    ld = emit(a, enc_mem(OP_LDL, 2, 8, 11));
+    res(a, 2, 40);
+    emit(a, enc_mem(OP_LDL, 1, ST_DVA, R_GP));
+    res(a, 1, 41);
+    emit(a, enc_mem(OP_LDL, 1, ST_VEC, R_GP));
+    res(a, 1, 42);
+    emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
+    res(a, 1, 43);
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    for (i = 0; i < ARRAY_SIZE(illegal); i++) {
+        g_test_message("illegal word %08x", illegal[i]);
+        g_assert_cmphex(result(qts, 2 * i), ==, addr_of(at[i]));
+        g_assert_cmphex(result(qts, 2 * i + 1), ==, VEC_OPCDEC);
+    }
+    g_assert_cmphex(result(qts, 40), ==, 0x33);
+    g_assert_cmphex(result(qts, 41), ==, 0x700000000008ULL);
+    g_assert_cmphex(result(qts, 42), ==, VEC_DFAULT);
+    g_assert_cmphex(result(qts, 43), ==, addr_of(ld));
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, ARRAY_SIZE(illegal) + 1);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * The PC's mode bits: pri_ret to a direct-map address with mode 1 runs
+ * the code in kernel mode; there HMcode-only instructions are illegal
+ * (EXC_PC carries mode 1), jumps keep the mode whatever the target's
+ * low bits, links are plain addresses, and sys_call 1 comes back.
+ */
+static void test_modes(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int la, la2, la3, kern, rcsr, tgt, back, bsr;
+
+    vec_all_faults(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    /* data addresses through the direct map (HMcode ignores the top) */
+    li(a, 6, KSEG);
+    emit(a, enc_opr(F_BIS, R_GP, 6, R_GP));
+    emit(a, enc_opr(F_BIS, 9, 6, 9));
+    la = la_reserve(a);                       /* $1 = kern */
+    li(a, 2, KSEG | 1);
+    emit(a, enc_opr(F_BIS, 1, 2, 1));
+    la2 = la_reserve(a);                      /* $27 = back */
+    emit(a, enc_pri_ret(1));
+    /* kernel mode, at KSEG | kern */
+    kern = here(a);
+    rcsr = emit(a, enc_csr(false, 3, CSR_EXC_PC));
+    emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
+    res(a, 3, 0);
+    /* jmp to a target with low bits 3 (user): stays in kernel mode */
+    la3 = la_reserve(a);                      /* $5 = tgt */
+    emit(a, enc_mem(OP_LDI, 4, 3, R_ZERO));
+    emit(a, enc_opr(F_BIS, 4, 2, 4));         /* $2 = KSEG | 1 */
+    emit(a, enc_opr(F_BIS, 4, 5, 4));
+    emit(a, enc_mem(OP_JMP, R_ZERO, 0, 4));
+    tgt = here(a);
+    patch_la(a, la3, 5, tgt);
+    bsr = emit(a, enc_br(OP_BSR, R_RA, 0));
+    res(a, R_RA, 1);
+    emit(a, enc_csr(true, 3, CSR_EXC_PC));    /* illegal again */
+    emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
+    res(a, 3, 2);
+    emit(a, enc_sys_call(0x01, false));
+    /* back in HMcode mode */
+    back = here(a);
+    patch_la(a, la, 1, kern);
+    patch_la(a, la2, 27, back);
+    emit(a, enc_csr(false, 3, CSR_EXC_PC));   /* legal here */
+    res(a, 3, 3);
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    res(a, 3, 4);
+    epilogue(a);
+
+    qts = prog_go(a, "-M core3", &elf);
+    g_assert_cmphex(result(qts, 0), ==, (KSEG | addr_of(rcsr)) | 1);
+    g_assert_cmphex(result(qts, 1), ==, KSEG | addr_of(bsr + 1));
+    g_assert_cmphex(result(qts, 2), ==, (KSEG | addr_of(bsr + 2)) | 1);
+    /* sys_call's EXC_PC: the next instruction, kernel mode */
+    g_assert_cmphex(result(qts, 3), ==, (KSEG | addr_of(back)) | 1);
+    g_assert_cmpuint(result(qts, 4), ==, 3);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+#define CSR_INT_EN      0x1a
+#define CSR_INT_STAT    0x1b
+#define CSR_INT_VEC     0x2d
+#define IRQ_GED         13
+#define IRQ_IPI         27
+#define IPI_CORE3       0x802a00000000ULL
+
+/*
+ * An interrupt: raised (an IPI to itself) and enabled in INT_EN while in
+ * HMcode mode it waits; pri_ret to kernel mode delivers it at once, at
+ * the INTERRUPT vector with INT_VEC = 27 and EXC_PC = the kernel
+ * instruction, which the handler (lowering the IPI) returns to.
+ */
+static void test_interrupt(void)
+{
+    Asm *a = asm_new();
+    const uint32_t handler[] = {
+        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+        enc_oprl(F_ADDL, R_AT, 1, R_AT),
+        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+        enc_csr(false, R_AT, CSR_INT_VEC),
+        enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_PC),
+        enc_mem(OP_STL, R_AT, ST_DVA, R_GP),  /* not overwritten later */
+        enc_mem(OP_STL, R_ZERO, 8, 12),       /* lower CPU 0's IPI */
+        enc_pri_ret(R_AT),
+    };
+    QTestState *qts;
+    char *elf;
+    int la, la2, kern, back;
+
+    vec_all_faults(a);
+    vec_put(a, 0xE00, handler, ARRAY_SIZE(handler));
+    vec_syscall(a, 0x01);
+    prologue(a);
+    li(a, 6, KSEG);
+    emit(a, enc_opr(F_BIS, R_GP, 6, R_GP));
+    emit(a, enc_opr(F_BIS, 9, 6, 9));
+    li(a, 12, IPI_CORE3);
+    li(a, 1, 1ULL << IRQ_IPI);
+    emit(a, enc_csr(true, 1, CSR_INT_EN));
+    emit(a, enc_mem(OP_STL, R_ZERO, 0, 12));  /* IPI to CPU 0 */
+    emit(a, enc_csr(false, 3, CSR_INT_STAT));
+    res(a, 3, 0);                             /* pending, not taken */
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    res(a, 3, 1);
+    la = la_reserve(a);
+    emit(a, enc_opr(F_BIS, 1, 6, 1));
+    emit(a, enc_oprl(F_BIS, 1, 1, 1));
+    la2 = la_reserve(a);
+    emit(a, enc_pri_ret(1));
+    kern = here(a);
+    emit(a, enc_mem(OP_LDI, 4, 0x44, R_ZERO));
+    res(a, 4, 2);
+    emit(a, enc_sys_call(0x01, false));
+    back = here(a);
+    patch_la(a, la, 1, kern);
+    patch_la(a, la2, 27, back);
+    emit(a, enc_csr(false, 3, CSR_INT_STAT));
+    res(a, 3, 3);
+    epilogue(a);
+
+    qts = prog_go(a, "-M core3", &elf);
+    g_assert_cmphex(result(qts, 0), ==, 1ULL << IRQ_IPI);
+    g_assert_cmpuint(result(qts, 1), ==, 0);
+    g_assert_cmphex(result(qts, 2), ==, 0x44);
+    g_assert_cmphex(result(qts, 3), ==, 0);
+    g_assert_cmpuint(status(qts, ST_VEC), ==, IRQ_IPI);
+    g_assert_cmphex(status(qts, ST_DVA), ==, (KSEG | addr_of(kern)) | 1);
+    /* the interrupt, then sys_call 1 */
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * INT_STAT is write-one-to-clear for a latched input (the GED's power
+ * button pulse, IRQ 13), and ignores writes for a level one (the IPI,
+ * 27, still raised).
+ */
+static void test_int_stat_w1c(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int wait;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 12, IPI_CORE3);
+    wait = here(a);
+    emit(a, enc_csr(false, 1, CSR_INT_STAT));
+    emit(a, enc_oprl(0x49 /* srl */, 1, IRQ_GED, 2));
+    br_to(a, OP_BLBC, 2, wait);
+    emit(a, enc_mem(OP_STL, R_ZERO, 0, 12));  /* IPI to CPU 0 */
+    emit(a, enc_csr(false, 1, CSR_INT_STAT));
+    res(a, 1, 0);
+    li(a, 2, (1ULL << IRQ_GED) | (1ULL << IRQ_IPI));
+    emit(a, enc_csr(true, 2, CSR_INT_STAT));
+    emit(a, enc_csr(false, 1, CSR_INT_STAT));
+    res(a, 1, 1);
+    epilogue(a);
+
+    qts = prog_start(a, "-M core3", &elf);
+    qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
+    g_usleep(50 * 1000);
+    g_assert_cmphex(qtest_readq(qts, STATUS_BASE), ==, 0);
+    qtest_qmp_assert_success(qts, "{ 'execute': 'system_powerdown' }");
+    while (qtest_readq(qts, STATUS_BASE) != DONE_MAGIC) {
+        g_usleep(2000);
+    }
+    g_assert_cmphex(result(qts, 0), ==,
+                    (1ULL << IRQ_GED) | (1ULL << IRQ_IPI));
+    g_assert_cmphex(result(qts, 1), ==, 1ULL << IRQ_IPI);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+#define SMP_CPUS        4
+#define SMP_LOOPS       100000
+
+/*
+ * Multi-threaded TCG, -smp 4: CPU 0 wakes the others with IPIs; each
+ * stores its rcid, adds 1 to a shared counter SMP_LOOPS times with an
+ * LL/SC loop, then counts itself finished (LL/SC again).  CPU 0 waits
+ * for all and ends the program: the counter is exact.
+ */
+static void llsc_add(Asm *a, bool core4, int addr_reg)
+{
+    int retry = here(a);
+
+    emit(a, enc_mem12(OP_LLSC, LLSC_LLDL, 1, 0, addr_reg));
+    emit(a, enc_oprl(F_ADDL, 1, 1, 1));
+    llsc_store(a, core4, LLSC_LSTL, 1, 0, addr_reg, 1);
+    br_to(a, OP_BEQ, 1, retry);
+}
+
+static void test_smp_llsc(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    uint64_t ipi = core4 ? 0x803a00000000ULL : 0x802a00000000ULL;
+    g_autofree char *args = g_strdup_printf("-M %s -smp %d", board,
+                                            SMP_CPUS);
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i, fix, loop, wait, halt;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);                    /* counter */
+    li(a, 11, DATA_BASE + 0x40);             /* finished CPUs */
+    li(a, 12, ipi);
+    emit(a, enc_misc(MISC_RCID, 13));
+    /* my IPI, if any, is lowered; CPU 0 raises the others' */
+    emit(a, enc_mem(OP_STL, 13, 8, 12));
+    fix = emit(a, 0);
+    for (i = 1; i < SMP_CPUS; i++) {
+        emit(a, enc_mem(OP_LDI, 14, i, R_ZERO));
+        emit(a, enc_mem(OP_STL, 14, 0, 12));
+    }
+    patch_br(a, fix, OP_BNE, 13, here(a));
+    /* results[rcid] = rcid + 0x100 */
+    emit(a, enc_oprl(F_ADDL, 13, 0, 14));
+    emit(a, enc_opr(0x0C /* s8addl */, 14, 9, 14));
+    emit(a, enc_mem(OP_LDI, 15, 0x100, 13));
+    emit(a, enc_mem(OP_STL, 15, 0, 14));
+    li(a, 16, SMP_LOOPS);
+    loop = here(a);
+    llsc_add(a, core4, 10);
+    emit(a, enc_oprl(F_SUBL, 16, 1, 16));
+    br_to(a, OP_BNE, 16, loop);
+    llsc_add(a, core4, 11);
+    /* the others halt; CPU 0 waits for all, then ends */
+    fix = emit(a, 0);
+    wait = here(a);
+    emit(a, enc_mem(OP_LDL, 1, 0, 11));
+    emit(a, enc_oprl(F_CMPEQ, 1, SMP_CPUS, 1));
+    br_to(a, OP_BEQ, 1, wait);
+    epilogue(a);
+    halt = here(a);
+    patch_br(a, fix, OP_BNE, 13, halt);
+    emit(a, enc_misc(MISC_HALT, R_ZERO));
+    br_to(a, OP_BR, R_ZERO, halt);
+
+    qts = prog_go(a, args, &elf);
+    g_assert_cmpuint(qtest_readq(qts, DATA_BASE), ==,
+                     (uint64_t)SMP_CPUS * SMP_LOOPS);
+    g_assert_cmpuint(qtest_readq(qts, DATA_BASE + 0x40), ==, SMP_CPUS);
+    for (i = 0; i < SMP_CPUS; i++) {
+        g_assert_cmphex(result(qts, i), ==, 0x100 + i);
+    }
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* Disassembler                                                        */
+
+static const struct {
+    uint32_t insn;
+    const char *text;
+} disas_cases[] = {
+    { 0x00000083, "sys_call/b 0x83" },
+    { 0x02000080, "sys_call 0x80" },
+    { 0x020000c0, ".long 0x020000c0" },
+    { 0x0BFA0001, "ret $31,($26),1" },
+    { 0, "call $26,($27),0" },
+    { 0, "jmp $31,($4),-1" },
+    { 0, "br $31," },
+    { 0, "bsr $26," },
+    { 0, "blbs $7," },
+    { 0, "ldi $1,16($31)" },
+    { 0, "ldih $29,64($31)" },
+    { 0, "ldw $1,-8($30)" },
+    { 0, "stl_u $2,347($10)" },
+    { 0, "flushd 8($3)" },
+    { 0, "addw $1,$2,$3" },
+    { 0, "s8addl $1,255,$3" },
+    { 0, "ctpop $2,$3" },
+    { 0, "sextb 200,$3" },
+    { 0, "seleq $1,$2,$3,$4" },
+    { 0, "sellbs $1,7,$3,$4" },
+    { 0, "rcid $13" },
+    { 0, "memb" },
+    { 0, "halt" },
+    { 0, "wr_f $8" },
+    { 0, "pri_rcsr $28,0xe" },
+    { 0, "pri_wcsr $3,0x54" },
+    { 0, "pri_ret $28" },
+    { 0, "lldl $1,-16($10)" },
+    { 0, "lstw $2,2047($10)" },
+    { 0, "pri_ldl/p $1,8($2)" },
+    { 0, ".long 0x78000000" },
+    { 0, ".long 0x48000fe3" },
+    { 0, ".long 0x48000b03" },
+    { 0, ".long 0x18001234" },
+};
+
+/*
+ * The monitor's xp/i prints each encoder's word as its mnemonic with
+ * operands, and unimplemented words as .long.
+ */
+static void test_disas(void)
+{
+    uint32_t words[ARRAY_SIZE(disas_cases)];
+    QTestState *qts = qtest_init("-M core3");
+    g_autofree char *out = NULL;
+    g_auto(GStrv) lines = NULL;
+    uint64_t base = DATA_BASE;
+    int i = 0;
+
+    words[i++] = enc_sys_call(0x83, true);
+    words[i++] = enc_sys_call(0x80, false);
+    words[i++] = enc_sys_call(0xc0, false);
+    words[i++] = enc_mem(OP_RET, R_ZERO, 1, R_RA);
+    words[i++] = enc_mem(OP_CALL, R_RA, 0, 27);
+    words[i++] = enc_mem(OP_JMP, R_ZERO, -1, 4);
+    words[i++] = enc_br(OP_BR, R_ZERO, -1);
+    words[i++] = enc_br(OP_BSR, R_RA, 3);
+    words[i++] = enc_br(OP_BLBS, 7, 0);
+    words[i++] = enc_mem(OP_LDI, 1, 16, R_ZERO);
+    words[i++] = enc_mem(OP_LDIH, R_GP, 64, R_ZERO);
+    words[i++] = enc_mem(OP_LDW, 1, -8, R_SP);
+    words[i++] = enc_mem(OP_STL_U, 2, 347, 10);
+    words[i++] = enc_mem(OP_LDBU, R_ZERO, 8, 3);
+    words[i++] = enc_opr(F_ADDW, 1, 2, 3);
+    words[i++] = enc_oprl(0x0C, 1, 255, 3);
+    words[i++] = enc_opr(F_CTPOP, R_ZERO, 2, 3);
+    words[i++] = enc_oprl(F_SEXTB, R_ZERO, 200, 3);
+    words[i++] = enc_sel(0, 1, 2, 3, 4);
+    words[i++] = enc_sell(7, 1, 7, 3, 4);
+    words[i++] = enc_misc(MISC_RCID, 13);
+    words[i++] = enc_misc(MISC_MEMB, R_ZERO) & ~(R_ZERO << 16);
+    words[i++] = enc_misc(MISC_HALT, R_ZERO);
+    words[i++] = enc_misc(MISC_WR_F, 8);
+    words[i++] = enc_csr(false, R_AT, CSR_EXC_PC);
+    words[i++] = enc_csr(true, 3, CSR_DVA);
+    words[i++] = enc_pri_ret(R_AT);
+    words[i++] = enc_mem12(OP_LLSC, LLSC_LLDL, 1, -16, 10);
+    words[i++] = enc_mem12(OP_LLSC, LLSC_LSTW, 2, 2047, 10);
+    words[i++] = enc_mem12(OP_PRI_LD, 1, 1, 8, 2);
+    words[i++] = sw_op(0x1E);
+    words[i++] = enc_oprl(0x7F, 0, 0, 3);
+    words[i++] = enc_oprl(F_CTPOP, 0, 0x5, 3) & ~(0xff << 13);
+    words[i++] = sw_op(0x06) | 0x1234;
+    g_assert_cmpint(i, ==, ARRAY_SIZE(disas_cases));
+
+    for (i = 0; i < ARRAY_SIZE(words); i++) {
+        if (disas_cases[i].insn) {
+            g_assert_cmphex(words[i], ==, disas_cases[i].insn);
+        }
+        qtest_writel(qts, base + 4 * i, words[i]);
+    }
+    out = qtest_hmp(qts, "xp/%zui 0x%" PRIx64, ARRAY_SIZE(words), base);
+    lines = g_strsplit(out, "\r\n", -1);
+    for (i = 0; i < ARRAY_SIZE(words); i++) {
+        g_autofree char *want = NULL;
+        const char *text = disas_cases[i].text;
+
+        g_assert_nonnull(lines[i]);
+        if (g_str_has_suffix(text, ",")) {
+            /* a branch: the target follows */
+            int32_t disp = sextract32(words[i], 0, 21);
+
+            want = g_strdup_printf("0x%08" PRIx64 ":  %s0x%" PRIx64,
+                                   base + 4 * i, text,
+                                   base + 4 * i + 4 + 4 * (int64_t)disp);
+        } else {
+            want = g_strdup_printf("0x%08" PRIx64 ":  %s", base + 4 * i,
+                                   text);
+        }
+        g_assert_cmpstr(lines[i], ==, want);
+    }
+    qtest_quit(qts);
+}
+
+/* -d in_asm logs the translated instructions with the same text */
+static void test_in_asm(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    g_autofree char *log = NULL;
+    g_autofree char *logtext = NULL;
+    g_autofree char *args = NULL;
+    char *elf;
+    int fd = g_file_open_tmp("sw64-in-asm-XXXXXX", &log, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    vec_all_faults(a);
+    prologue(a);
+    emit(a, enc_mem(OP_LDI, 1, 16, R_ZERO));
+    emit(a, enc_opr(F_XOR, 1, 2, 3));
+    emit(a, sw_op(0x1E));
+    epilogue(a);
+    args = g_strdup_printf("-M core3 -d in_asm -D %s", log);
+    qts = prog_go(a, args, &elf);
+    prog_end(qts, elf);
+    g_assert_true(g_file_get_contents(log, &logtext, NULL, NULL));
+    g_assert_nonnull(strstr(logtext, "ldih $29,64($31)"));
+    g_assert_nonnull(strstr(logtext, "ldi $1,16($31)"));
+    g_assert_nonnull(strstr(logtext, "xor $1,$2,$3"));
+    g_assert_nonnull(strstr(logtext, ".long 0x78000000"));
+    /* the OPCDEC handler was translated too */
+    g_assert_nonnull(strstr(logtext, "pri_rcsr $28,0xe"));
+    unlink(log);
+    asm_free(a);
+}
+
+int main(int argc, char **argv)
+{
+    static const char *const boards[] = { "core3", "core4" };
+    int i;
+
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("sw64-tcg/alu-differential", test_alu_differential);
+    qtest_add_func("sw64-tcg/ldi-zero-reg", test_ldi_zero_reg);
+    qtest_add_func("sw64-tcg/load-store", test_load_store);
+    qtest_add_func("sw64-tcg/branches", test_branches);
+    qtest_add_func("sw64-tcg/misc", test_misc);
+    qtest_add_func("sw64-tcg/sys-call", test_sys_call);
+    qtest_add_func("sw64-tcg/modes", test_modes);
+    qtest_add_func("sw64-tcg/interrupt", test_interrupt);
+    qtest_add_func("sw64-tcg/int-stat-w1c", test_int_stat_w1c);
+    qtest_add_func("sw64-tcg/disas", test_disas);
+    qtest_add_func("sw64-tcg/in-asm", test_in_asm);
+    for (i = 0; i < ARRAY_SIZE(boards); i++) {
+        g_autofree char *llsc = g_strdup_printf("sw64-tcg/%s/llsc",
+                                                boards[i]);
+        g_autofree char *opc = g_strdup_printf("sw64-tcg/%s/opcdec-dfault",
+                                               boards[i]);
+        g_autofree char *smp = g_strdup_printf("sw64-tcg/%s/smp%d-llsc",
+                                               boards[i], SMP_CPUS);
+
+        qtest_add_data_func(llsc, boards[i], test_llsc);
+        qtest_add_data_func(opc, boards[i], test_opcdec_dfault);
+        qtest_add_data_func(smp, boards[i], test_smp_llsc);
+    }
+    return g_test_run();
+}
