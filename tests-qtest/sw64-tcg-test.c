@@ -1475,6 +1475,125 @@ static void test_in_asm(void)
     asm_free(a);
 }
 
+/* ------------------------------------------------------------------ */
+/* Benchmark (-m perf only: build-scripts/bench-tcg.sh)                 */
+
+#define BENCH_N_ADDR    (DATA_BASE + 0x800)
+#define BENCH_X86_DONE  0x7000
+#define BENCH_INSNS     6               /* per iteration, both loops */
+
+/* Seconds from 'cont' until the 32-bit word at DONE_ADDR is DONE_MAGIC */
+static double bench_wait(QTestState *qts, uint64_t done_addr)
+{
+    gint64 t0 = g_get_monotonic_time();
+    gint64 end = t0 + 120 * G_USEC_PER_SEC;
+
+    qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
+    while (qtest_readl(qts, done_addr) != DONE_MAGIC) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(500);
+    }
+    return (g_get_monotonic_time() - t0) / 1e6;
+}
+
+/* sw64: addl, cmpult, stl, ldl, subl, bne; N iterations */
+static double bench_sw64(const char *elf, uint64_t n)
+{
+    QTestState *qts = qtest_initf("-M core3 -accel tcg -S -bios %s", elf);
+    double t;
+
+    qtest_writeq(qts, BENCH_N_ADDR, n);
+    t = bench_wait(qts, STATUS_BASE);
+    g_assert_cmpuint(qtest_readq(qts, DATA_BASE + 0x10), ==, n * 3);
+    qtest_quit(qts);
+    return t;
+}
+
+/* x86_64: guest-tools' intloop.elf, the same six instructions */
+static double bench_x86(uint64_t n)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-M pc -accel tcg -S -L %s -kernel %s -append iters=%" PRIu64,
+        g_getenv("KVMPORT_BENCH_X86_ROMDIR"),
+        g_getenv("KVMPORT_BENCH_X86_ELF"), n);
+    QTestState *qts = qtest_init_with_env("KVMPORT_BENCH_X86_QEMU", args,
+                                          true);
+    double t = bench_wait(qts, BENCH_X86_DONE);
+
+    qtest_quit(qts);
+    return t;
+}
+
+/* Guest instructions per second: the best of 3 (long - short) runs */
+static double bench_ips(double (*run)(const char *, uint64_t),
+                        double (*run_x86)(uint64_t), const char *elf,
+                        uint64_t n)
+{
+    const uint64_t short_n = 1000;
+    double best = 0;
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        double dt = run ? run(elf, n) - run(elf, short_n)
+                        : run_x86(n) - run_x86(short_n);
+
+        best = MAX(best, (n - short_n) * BENCH_INSNS / dt);
+    }
+    return best;
+}
+
+/*
+ * Guest instructions per second of an integer loop (add, compare,
+ * store, load, decrement, branch) on sw64 TCG and, in the same run,
+ * on qemu-system-x86_64 TCG; the goal is at least half of x86_64's.
+ */
+static void test_bench(void)
+{
+    const uint64_t n = 200 * 1000 * 1000;
+    Asm *a = asm_new();
+    char *elf;
+    double sw64, x86;
+    int loop;
+
+    if (!g_getenv("KVMPORT_BENCH_X86_QEMU") ||
+        !g_getenv("KVMPORT_BENCH_X86_ELF") ||
+        !g_getenv("KVMPORT_BENCH_X86_ROMDIR")) {
+        g_test_skip("KVMPORT_BENCH_X86_QEMU, _ELF and _ROMDIR are needed: "
+                    "run build-scripts/bench-tcg.sh");
+        asm_free(a);
+        return;
+    }
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    li(a, 6, BENCH_N_ADDR);
+    emit(a, enc_mem(OP_LDL, 6, 0, 6));
+    emit(a, enc_mem(OP_LDI, 2, 3, R_ZERO));
+    emit(a, enc_mem(OP_LDI, 3, 0x1000, R_ZERO));
+    emit(a, enc_opr(F_BIS, R_ZERO, R_ZERO, 1));
+    loop = here(a);
+    emit(a, enc_opr(F_ADDL, 1, 2, 1));
+    emit(a, enc_opr(0x2B /* cmpult */, 1, 3, 4));
+    emit(a, enc_mem(OP_STL, 1, 0, 10));
+    emit(a, enc_mem(OP_LDL, 5, 8, 10));
+    emit(a, enc_oprl(F_SUBL, 6, 1, 6));
+    br_to(a, OP_BNE, 6, loop);
+    emit(a, enc_mem(OP_STL, 1, 0x10, 10));
+    epilogue(a);
+    elf = asm_elf(a);
+
+    sw64 = bench_ips(bench_sw64, NULL, elf, n);
+    x86 = bench_ips(NULL, bench_x86, NULL, n);
+    g_test_message("KVMPORT-BENCH sw64-tcg insns/s=%.0f", sw64);
+    g_test_message("KVMPORT-BENCH x86_64-tcg insns/s=%.0f", x86);
+    g_test_message("KVMPORT-BENCH ratio sw64/x86_64 x100=%.0f",
+                   100 * sw64 / x86);
+    g_assert_cmpfloat(sw64 / x86, >=, 0.5);
+    unlink(elf);
+    g_free(elf);
+    asm_free(a);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const boards[] = { "core3", "core4" };
@@ -1492,6 +1611,9 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-tcg/int-stat-w1c", test_int_stat_w1c);
     qtest_add_func("sw64-tcg/disas", test_disas);
     qtest_add_func("sw64-tcg/in-asm", test_in_asm);
+    if (g_test_perf()) {
+        qtest_add_func("sw64-tcg/bench", test_bench);
+    }
     for (i = 0; i < ARRAY_SIZE(boards); i++) {
         g_autofree char *llsc = g_strdup_printf("sw64-tcg/%s/llsc",
                                                 boards[i]);
