@@ -900,6 +900,90 @@ static void test_llsc(const void *data)
 }
 
 /*
+ * The rest of the memory instructions: the _nc loads and stores,
+ * HMcode's pri_ld/pri_st (/p physical; /v through the kernel's
+ * translation: the direct map works, a low address misses), cache
+ * hints that never fault, and core4's wmemb.
+ */
+static void test_other_mem(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int miss;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    li(a, 11, KSEG | DATA_BASE);
+    li(a, 12, 0x700000000000ULL);               /* unmapped */
+    li(a, 2, 0x8000000012345678ULL);
+    /* 0-1: ldw_nc sign-extends, ldl_nc; stw_nc/stl_nc at +0x20/+0x28 */
+    emit(a, enc_mem12(OP_LLSC, LLSC_LDW_NC, 1, 0, 10));
+    res(a, 1, 0);
+    emit(a, enc_mem12(OP_LLSC, LLSC_LDL_NC, 1, 8, 10));
+    res(a, 1, 1);
+    emit(a, enc_mem12(OP_LLSC, LLSC_STW_NC, 2, 0x20, 10));
+    emit(a, enc_mem12(OP_LLSC, LLSC_STL_NC, 2, 0x28, 10));
+    /* 2-3: pri_ldw/p, pri_ldl/p; pri_stw/p, pri_stl/p at +0x30/+0x38 */
+    emit(a, enc_mem12(OP_PRI_LD, 0x0, 1, 0, 10));
+    res(a, 1, 2);
+    emit(a, enc_mem12(OP_PRI_LD, 0x1, 1, 8, 10));
+    res(a, 1, 3);
+    emit(a, enc_mem12(OP_PRI_ST, 0x0, 2, 0x30, 10));
+    emit(a, enc_mem12(OP_PRI_ST, 0x1, 2, 0x38, 10));
+    /* 4: pri_ldl/v through the direct map; pri_stl/v at +0x40 */
+    emit(a, enc_mem12(OP_PRI_LD, 0x9, 1, 8, 11));
+    res(a, 1, 4);
+    emit(a, enc_mem12(OP_PRI_ST, 0x9, 2, 0x40, 11));
+    /* 5: pri_ldl/v of a low address: DTB miss, $1 unchanged */
+    emit(a, enc_mem(OP_LDI, 1, 0x21, R_ZERO));
+    miss = emit(a, enc_mem12(OP_PRI_LD, 0x9, 1, 0, 10));
+    res(a, 1, 5);
+    emit(a, enc_mem(OP_LDL, 1, ST_VEC, R_GP));
+    res(a, 1, 6);
+    emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
+    res(a, 1, 7);
+    /* hints at an unmapped address: no fault */
+    emit(a, enc_mem(OP_LDBU, R_ZERO, 0, 12));
+    emit(a, enc_mem(OP_LDL, R_ZERO, 8, 12));
+    emit(a, enc_mem(OP_LDL_U, R_ZERO, 3, 12));
+    emit(a, enc_mem(0x09 /* fillcs */, R_ZERO, 0, 12));
+    emit(a, enc_mem(0x27 /* fillde_e */, R_ZERO, 0, 12));
+    if (core4) {
+        emit(a, enc_misc(0x0002 /* wmemb */, R_ZERO));
+    }
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+    qtest_writeq(qts, DATA_BASE, 0x00000000f0000001ULL);
+    qtest_writeq(qts, DATA_BASE + 8, 0x1122334455667788ULL);
+    prog_run(qts, 30);
+    g_assert_cmphex(result(qts, 0), ==, 0xfffffffff0000001ULL);
+    g_assert_cmphex(result(qts, 1), ==, 0x1122334455667788ULL);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x20), ==, 0x12345678);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x28), ==,
+                    0x8000000012345678ULL);
+    g_assert_cmphex(result(qts, 2), ==, 0xfffffffff0000001ULL);
+    g_assert_cmphex(result(qts, 3), ==, 0x1122334455667788ULL);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x30), ==, 0x12345678);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x38), ==,
+                    0x8000000012345678ULL);
+    g_assert_cmphex(result(qts, 4), ==, 0x1122334455667788ULL);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x40), ==,
+                    0x8000000012345678ULL);
+    g_assert_cmphex(result(qts, 5), ==, 0x21);
+    g_assert_cmphex(result(qts, 6), ==, 0x880);
+    g_assert_cmphex(result(qts, 7), ==, addr_of(miss));
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 1);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
  * The misc group: rcid is the cid property, rtc counts up, memb and
  * imemb are accepted, halt stops the CPU at the next instruction.
  */
@@ -1350,6 +1434,7 @@ static const struct {
     { 0, "sellbs $1,7,$3,$4" },
     { 0, "rcid $13" },
     { 0, "memb" },
+    { 0, "wmemb" },
     { 0, "halt" },
     { 0, "wr_f $8" },
     { 0, "pri_rcsr $28,0xe" },
@@ -1399,6 +1484,7 @@ static void test_disas(void)
     words[i++] = enc_sell(7, 1, 7, 3, 4);
     words[i++] = enc_misc(MISC_RCID, 13);
     words[i++] = enc_misc(MISC_MEMB, R_ZERO) & ~(R_ZERO << 16);
+    words[i++] = enc_misc(0x0002, R_ZERO);
     words[i++] = enc_misc(MISC_HALT, R_ZERO);
     words[i++] = enc_misc(MISC_WR_F, 8);
     words[i++] = enc_csr(false, R_AT, CSR_EXC_PC);
@@ -1622,7 +1708,11 @@ int main(int argc, char **argv)
         g_autofree char *smp = g_strdup_printf("sw64-tcg/%s/smp%d-llsc",
                                                boards[i], SMP_CPUS);
 
+        g_autofree char *mem = g_strdup_printf("sw64-tcg/%s/other-mem",
+                                               boards[i]);
+
         qtest_add_data_func(llsc, boards[i], test_llsc);
+        qtest_add_data_func(mem, boards[i], test_other_mem);
         qtest_add_data_func(opc, boards[i], test_opcdec_dfault);
         qtest_add_data_func(smp, boards[i], test_smp_llsc);
     }
