@@ -241,24 +241,35 @@ static char *asm_elf(Asm *a)
     return stack_write_elf64(EM_SW64, CODE_BASE, HMCODE_BASE, img, size);
 }
 
-/* Start the program paused; ARGS are extra QEMU options */
-static QTestState *prog_start(Asm *a, const char *args, char **elf)
+/* Start the program paused under -accel ACCEL; ARGS: more options */
+static QTestState *prog_start_accel(Asm *a, const char *accel,
+                                    const char *args, char **elf)
 {
     *elf = asm_elf(a);
-    return qtest_initf("-accel tcg,thread=multi -S -bios %s %s", *elf,
-                       args);
+    return qtest_initf("-accel %s -S -bios %s %s", accel, *elf, args);
 }
 
-/* Run it until its done word (or fail after TIMEOUT seconds) */
-static void prog_run(QTestState *qts, int timeout)
+static QTestState *prog_start(Asm *a, const char *args, char **elf)
+{
+    return prog_start_accel(a, "tcg,thread=multi", args, elf);
+}
+
+/* Wait for the program's done word (or fail after TIMEOUT seconds) */
+static void prog_wait(QTestState *qts, int timeout)
 {
     gint64 end = g_get_monotonic_time() + timeout * G_USEC_PER_SEC;
 
-    qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
     while (qtest_readq(qts, STATUS_BASE) != DONE_MAGIC) {
         g_assert_cmpint(g_get_monotonic_time(), <, end);
         g_usleep(2000);
     }
+}
+
+/* Let it run until its done word */
+static void prog_run(QTestState *qts, int timeout)
+{
+    qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
+    prog_wait(qts, timeout);
 }
 
 /* Build, run and return the state to read results from */
@@ -672,7 +683,7 @@ static void test_load_store(void)
     Asm *a = asm_new();
     QTestState *qts;
     char *elf;
-    int i, n = 0;
+    int i, n = 0, unal[3];
 
     vec_all_faults(a);
     prologue(a);
@@ -690,7 +701,9 @@ static void test_load_store(void)
     /* misaligned loads trap; the destination keeps 0x55 */
     for (i = 1; i < 4; i++) {
         emit(a, enc_mem(OP_LDI, 1, 0x55, R_ZERO));
-        emit(a, enc_mem(loads[i].op, 1, 0x11, 10));
+        unal[i - 1] = emit(a, enc_mem(loads[i].op, 1, 0x11, 10));
+        emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
+        res(a, 3, 20 + i);                                /* 21-23 */
         res(a, 1, n++);                                   /* 4, 6, 8 */
         emit(a, enc_mem(OP_LDL, 3, ST_DVA, R_GP));
         res(a, 3, n++);                                   /* 5, 7, 9 */
@@ -719,6 +732,7 @@ static void test_load_store(void)
     for (i = 0; i < 3; i++) {
         g_assert_cmphex(result(qts, 4 + 2 * i), ==, 0x55);
         g_assert_cmphex(result(qts, 5 + 2 * i), ==, DATA_BASE + 0x11);
+        g_assert_cmphex(result(qts, 21 + i), ==, addr_of(unal[i]));
     }
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x140), ==, 0);
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x148), ==, 0);
@@ -871,6 +885,13 @@ static void test_llsc(const void *data)
     emit(a, enc_mem12(OP_LLSC, LLSC_LLDL, 1, 0, 10));
     llsc_store(a, core4, LLSC_LSTL, 2, 8, 10, 3);
     res(a, 3, 4);
+    /* 7: core3, lstl without wr_f since the lldl: fails */
+    if (!core4) {
+        emit(a, enc_mem12(OP_LLSC, LLSC_LLDL, 1, 0x18, 10));
+        emit(a, enc_mem12(OP_LLSC, LLSC_LSTL, 2, 0x18, 10));
+        emit(a, enc_misc(MISC_RD_F, 3));
+        res(a, 3, 7);
+    }
     /* 5, 6: lldw sign-extends; lstw stores 32 bits */
     emit(a, enc_mem12(OP_LLSC, LLSC_LLDW, 1, 0x10, 10));
     res(a, 1, 5);
@@ -894,6 +915,10 @@ static void test_llsc(const void *data)
     g_assert_cmphex(result(qts, 6), ==, 1);
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x10), ==,
                     0x1111111100001234ULL);
+    if (!core4) {
+        g_assert_cmphex(result(qts, 7), ==, 0);
+        g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x18), ==, 0);
+    }
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
     prog_end(qts, elf);
     asm_free(a);
@@ -984,11 +1009,14 @@ static void test_other_mem(const void *data)
 }
 
 /*
- * The misc group: rcid is the cid property, rtc counts up, memb and
- * imemb are accepted, halt stops the CPU at the next instruction.
+ * The misc group: rcid is the cid property, rtid 0, rtc counts up, memb
+ * and imemb are accepted, halt stops the CPU at the next instruction.
+ * DATA: the -accel argument (MTTCG, or one thread with -icount, where
+ * rtc ends its TB).
  */
-static void test_misc(void)
+static void test_misc(const void *data)
 {
+    const char *accel = data;
     Asm *a = asm_new();
     QTestState *qts;
     char *elf;
@@ -1001,6 +1029,9 @@ static void test_misc(void)
     prologue(a);
     emit(a, enc_misc(MISC_RCID, 1));
     res(a, 1, 0);
+    emit(a, enc_mem(OP_LDI, 1, 0x66, R_ZERO));
+    emit(a, enc_misc(0x1040 /* rtid */, 1));
+    res(a, 1, 4);
     emit(a, enc_misc(MISC_RTC, 2));
     for (i = 0; i < 100; i++) {
         emit(a, enc_misc(i & 1 ? MISC_MEMB : MISC_IMEMB, R_ZERO));
@@ -1014,8 +1045,10 @@ static void test_misc(void)
     emit(a, enc_mem(OP_LDI, 4, 0x42, R_ZERO));
     res(a, 4, 3);
 
-    qts = prog_go(a, "-M core3", &elf);
+    qts = prog_start_accel(a, accel, "-M core3", &elf);
+    prog_run(qts, 30);
     g_assert_cmphex(result(qts, 0), ==, 0);
+    g_assert_cmphex(result(qts, 4), ==, 0);
     t0 = result(qts, 1);
     t1 = result(qts, 2);
     g_assert_cmpuint(t0, >, 0);
@@ -1099,6 +1132,10 @@ static void test_opcdec_dfault(const void *data)
         enc_oprl(F_CTPOP, R_ZERO, 5, 3),        /* ctpop has no literal */
         enc_mem12(OP_LLSC, 0x2, 1, 0, 10),      /* ldw_inc */
         enc_misc(core4 ? MISC_RD_F : 0x0002, 1), /* core4 rd_f/core3 wmemb */
+        enc_opr(F_CTPOP, 1, 2, 3),              /* one-source: Ra != 31 */
+        enc_oprl(F_SEXTB, 1, 5, 3),
+        enc_opr(F_ADDL, 1, 2, 3) | 1 << 13,     /* reserved [15:13] */
+        enc_sel(0, 1, 2, 3, 4) | 1 << 15,
     };
     Asm *a = asm_new();
     QTestState *qts;
@@ -1153,7 +1190,7 @@ static void test_modes(void)
     Asm *a = asm_new();
     QTestState *qts;
     char *elf;
-    int la, la2, la3, kern, rcsr, tgt, back, bsr;
+    int la, la2, la3, kern, rcsr, tgt, back, bsr, unal;
 
     vec_all_faults(a);
     vec_syscall(a, 0x01);
@@ -1182,6 +1219,14 @@ static void test_modes(void)
     patch_la(a, la3, 5, tgt);
     bsr = emit(a, enc_br(OP_BSR, R_RA, 0));
     res(a, R_RA, 1);
+    /* a fault in the middle of a kernel-mode TB: EXC_PC has mode 1 */
+    emit(a, enc_mem(OP_LDI, 7, 1, R_ZERO));
+    emit(a, enc_opr(F_ADDL, 7, 7, 7));
+    unal = emit(a, enc_mem(OP_LDL, 8, 3, 9));
+    emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
+    res(a, 3, 5);
+    emit(a, enc_mem(OP_LDL, 3, ST_VEC, R_GP));
+    res(a, 3, 6);
     emit(a, enc_csr(true, 3, CSR_EXC_PC));    /* illegal again */
     emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
     res(a, 3, 2);
@@ -1199,10 +1244,12 @@ static void test_modes(void)
     qts = prog_go(a, "-M core3", &elf);
     g_assert_cmphex(result(qts, 0), ==, (KSEG | addr_of(rcsr)) | 1);
     g_assert_cmphex(result(qts, 1), ==, KSEG | addr_of(bsr + 1));
-    g_assert_cmphex(result(qts, 2), ==, (KSEG | addr_of(bsr + 2)) | 1);
+    g_assert_cmphex(result(qts, 5), ==, (KSEG | addr_of(unal)) | 1);
+    g_assert_cmphex(result(qts, 6), ==, VEC_UNALIGN);
+    g_assert_cmphex(result(qts, 2), ==, (KSEG | addr_of(unal + 5)) | 1);
     /* sys_call's EXC_PC: the next instruction, kernel mode */
     g_assert_cmphex(result(qts, 3), ==, (KSEG | addr_of(back)) | 1);
-    g_assert_cmpuint(result(qts, 4), ==, 3);
+    g_assert_cmpuint(result(qts, 4), ==, 4);
     prog_end(qts, elf);
     asm_free(a);
 }
@@ -1214,15 +1261,9 @@ static void test_modes(void)
 #define IRQ_IPI         27
 #define IPI_CORE3       0x802a00000000ULL
 
-/*
- * An interrupt: raised (an IPI to itself) and enabled in INT_EN while in
- * HMcode mode it waits; pri_ret to kernel mode delivers it at once, at
- * the INTERRUPT vector with INT_VEC = 27 and EXC_PC = the kernel
- * instruction, which the handler (lowering the IPI) returns to.
- */
-static void test_interrupt(void)
+/* The INTERRUPT vector: count, INT_VEC and EXC_PC, lower the IPI ($12) */
+static void vec_interrupt(Asm *a)
 {
-    Asm *a = asm_new();
     const uint32_t handler[] = {
         enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
         enc_oprl(F_ADDL, R_AT, 1, R_AT),
@@ -1234,12 +1275,25 @@ static void test_interrupt(void)
         enc_mem(OP_STL, R_ZERO, 8, 12),       /* lower CPU 0's IPI */
         enc_pri_ret(R_AT),
     };
+
+    vec_put(a, 0xE00, handler, ARRAY_SIZE(handler));
+}
+
+/*
+ * An interrupt: raised (an IPI to itself) and enabled in INT_EN while in
+ * HMcode mode it waits; pri_ret to kernel mode delivers it at once, at
+ * the INTERRUPT vector with INT_VEC = 27 and EXC_PC = the kernel
+ * instruction, which the handler (lowering the IPI) returns to.
+ */
+static void test_interrupt(void)
+{
+    Asm *a = asm_new();
     QTestState *qts;
     char *elf;
     int la, la2, kern, back;
 
     vec_all_faults(a);
-    vec_put(a, 0xE00, handler, ARRAY_SIZE(handler));
+    vec_interrupt(a);
     vec_syscall(a, 0x01);
     prologue(a);
     li(a, 6, KSEG);
@@ -1315,12 +1369,170 @@ static void test_int_stat_w1c(void)
     g_usleep(50 * 1000);
     g_assert_cmphex(qtest_readq(qts, STATUS_BASE), ==, 0);
     qtest_qmp_assert_success(qts, "{ 'execute': 'system_powerdown' }");
-    while (qtest_readq(qts, STATUS_BASE) != DONE_MAGIC) {
-        g_usleep(2000);
-    }
+    prog_wait(qts, 30);
     g_assert_cmphex(result(qts, 0), ==,
                     (1ULL << IRQ_GED) | (1ULL << IRQ_IPI));
     g_assert_cmphex(result(qts, 1), ==, 1ULL << IRQ_IPI);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * The byte-manipulation functions on hand-derived vectors (the ALU
+ * differential check compares with a model built on the same reading
+ * of the ISA; these catch slips in that model)
+ */
+static void test_byte_ops(void)
+{
+    static const struct {
+        int func;
+        uint64_t a;
+        uint8_t lit;
+        uint64_t want;
+    } v[] = {
+        { 0x50, 0x0123456789abcdefULL, 2, 0xab },                /* extlb */
+        { 0x51, 0x0123456789abcdefULL, 3, 0x6789 },              /* extlh */
+        { 0x52, 0x0123456789abcdefULL, 4, 0x01234567 },          /* extlw */
+        { 0x53, 0x0123456789abcdefULL, 1, 0x000123456789abcdULL }, /* extll */
+        { 0x57, 0x0123456789abcdefULL, 1, 0xef00000000000000ULL }, /* exthl */
+        { 0x56, 0x0123456789abcdefULL, 6, 0xcdef0000 },          /* exthw */
+        { 0x57, 0x0123456789abcdefULL, 0, 0x0123456789abcdefULL }, /* exthl 0 */
+        { 0x40, 0x0123456789abcdefULL, 3, 0xef000000 },          /* inslb */
+        { 0x43, 0x0123456789abcdefULL, 2, 0x456789abcdef0000ULL }, /* insll */
+        { 0x46, 0x0123456789abcdefULL, 6, 0x89ab },              /* inshw */
+        { 0x47, 0x0123456789abcdefULL, 0, 0 },                   /* inshl 0 */
+        { 0x61, 0x0123456789abcdefULL, 2, 0x012345670000cdefULL }, /* masklh */
+        { 0x67, 0x0123456789abcdefULL, 3, 0x0123456789000000ULL }, /* maskhl */
+        { 0x67, 0x0123456789abcdefULL, 0, 0x0123456789abcdefULL }, /* maskhl 0 */
+        { 0x68, 0x0123456789abcdefULL, 0x0f, 0x0123456700000000ULL }, /* zap */
+        { 0x69, 0x0123456789abcdefULL, 0x81, 0x01000000000000efULL }, /* zapnot */
+        { 0x6C, 0x0102030405060700ULL, 0x07, 0xfe },             /* cmpgeb */
+    };
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i;
+
+    vec_all_faults(a);
+    prologue(a);
+    for (i = 0; i < ARRAY_SIZE(v); i++) {
+        li(a, 1, v[i].a);
+        emit(a, enc_oprl(v[i].func, 1, v[i].lit, 2));
+        res(a, 2, i);
+    }
+    epilogue(a);
+
+    qts = prog_go(a, "-M core3", &elf);
+    for (i = 0; i < ARRAY_SIZE(v); i++) {
+        g_test_message("function 0x%x", v[i].func);
+        g_assert_cmphex(result(qts, i), ==, v[i].want);
+        g_assert_cmphex(ref_operate(v[i].func, v[i].a, v[i].lit), ==,
+                        v[i].want);
+    }
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * core3: an interrupt between a successful lstl and its rd_f keeps the
+ * outcome (the guest would otherwise retry an atomic that was done)
+ */
+static void test_llsc_interrupt(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int la, la2, kern, back, br_at;
+    uint64_t epc;
+
+    vec_all_faults(a);
+    vec_interrupt(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    li(a, 6, KSEG);
+    emit(a, enc_opr(F_BIS, R_GP, 6, R_GP));
+    emit(a, enc_opr(F_BIS, 9, 6, 9));
+    li(a, 10, KSEG | DATA_BASE);
+    li(a, 12, KSEG | IPI_CORE3);
+    li(a, 1, 1ULL << IRQ_IPI);
+    emit(a, enc_csr(true, 1, CSR_INT_EN));
+    la = la_reserve(a);
+    emit(a, enc_opr(F_BIS, 1, 6, 1));
+    emit(a, enc_oprl(F_BIS, 1, 1, 1));
+    la2 = la_reserve(a);
+    emit(a, enc_pri_ret(1));
+    kern = here(a);
+    emit(a, enc_mem12(OP_LLSC, LLSC_LLDL, 1, 0, 10));
+    emit(a, enc_mem(OP_LDI, 8, 1, R_ZERO));
+    emit(a, enc_misc(MISC_WR_F, 8));
+    emit(a, enc_oprl(F_ADDL, 1, 1, 1));
+    emit(a, enc_mem12(OP_LLSC, LLSC_LSTL, 1, 0, 10));
+    emit(a, enc_mem(OP_STL, R_ZERO, 0, 12));  /* IPI to CPU 0 */
+    br_at = emit(a, enc_br(OP_BR, R_ZERO, 0)); /* next TB: taken here */
+    emit(a, enc_misc(MISC_RD_F, 3));
+    res(a, 3, 0);
+    emit(a, enc_sys_call(0x01, false));
+    back = here(a);
+    patch_la(a, la, 1, kern);
+    patch_la(a, la2, 27, back);
+    epilogue(a);
+
+    qts = prog_start(a, "-M core3", &elf);
+    qtest_writeq(qts, DATA_BASE, 7);
+    prog_run(qts, 30);
+    g_assert_cmpuint(status(qts, ST_VEC), ==, IRQ_IPI);
+    /* taken after the IPI store: before the br or at the next TB */
+    epc = status(qts, ST_DVA);
+    g_assert_true(epc == ((KSEG | addr_of(br_at)) | 1) ||
+                  epc == ((KSEG | addr_of(br_at + 1)) | 1));
+    g_assert_cmpuint(qtest_readq(qts, DATA_BASE), ==, 8);
+    g_assert_cmpuint(result(qts, 0), ==, 1);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * Translation stops at a page boundary: two instructions at the end of
+ * RAM run, and the fetch beyond it raises IACV with EXC_PC = the end of
+ * RAM (not the start of the TB).  The IACV handler returns to $27.
+ */
+static void test_page_end(void)
+{
+    const uint64_t ram_end = 64 * 1024 * 1024;
+    const uint32_t iacv[] = {
+        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+        enc_oprl(F_ADDL, R_AT, 1, R_AT),
+        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_PC),
+        enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
+        enc_pri_ret(27),
+    };
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int la, back;
+
+    vec_all_faults(a);
+    vec_put(a, 0xD00, iacv, ARRAY_SIZE(iacv));
+    prologue(a);
+    la = la_reserve(a);
+    li(a, 1, ram_end - 8);
+    emit(a, enc_mem(OP_JMP, R_ZERO, 0, 1));
+    back = here(a);
+    patch_la(a, la, 27, back);
+    res(a, 2, 0);
+    res(a, 3, 1);
+    epilogue(a);
+
+    qts = prog_start(a, "-M core3 -m 64M", &elf);
+    qtest_writel(qts, ram_end - 8, enc_mem(OP_LDI, 2, 0x22, R_ZERO));
+    qtest_writel(qts, ram_end - 4, enc_mem(OP_LDI, 3, 0x33, R_ZERO));
+    prog_run(qts, 30);
+    g_assert_cmphex(result(qts, 0), ==, 0x22);
+    g_assert_cmphex(result(qts, 1), ==, 0x33);
+    g_assert_cmphex(status(qts, ST_EXC_PC), ==, ram_end);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 1);
     prog_end(qts, elf);
     asm_free(a);
 }
@@ -1437,6 +1649,9 @@ static const struct {
     { 0, "wmemb" },
     { 0, "halt" },
     { 0, "wr_f $8" },
+    { 0, "rtid $5" },
+    { 0, ".long 0x40020b03" },
+    { 0, ".long 0x40222103" },
     { 0, "pri_rcsr $28,0xe" },
     { 0, "pri_wcsr $3,0x54" },
     { 0, "pri_ret $28" },
@@ -1487,6 +1702,9 @@ static void test_disas(void)
     words[i++] = enc_misc(0x0002, R_ZERO);
     words[i++] = enc_misc(MISC_HALT, R_ZERO);
     words[i++] = enc_misc(MISC_WR_F, 8);
+    words[i++] = enc_misc(0x1040, 5);
+    words[i++] = enc_opr(F_CTPOP, R_ZERO, 2, 3) & ~(R_ZERO << 21);
+    words[i++] = enc_opr(F_ADDL, 1, 2, 3) | 1 << 13;
     words[i++] = enc_csr(false, R_AT, CSR_EXC_PC);
     words[i++] = enc_csr(true, 3, CSR_DVA);
     words[i++] = enc_pri_ret(R_AT);
@@ -1690,11 +1908,16 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-tcg/ldi-zero-reg", test_ldi_zero_reg);
     qtest_add_func("sw64-tcg/load-store", test_load_store);
     qtest_add_func("sw64-tcg/branches", test_branches);
-    qtest_add_func("sw64-tcg/misc", test_misc);
+    qtest_add_data_func("sw64-tcg/misc", "tcg,thread=multi", test_misc);
+    qtest_add_data_func("sw64-tcg/misc-icount", "tcg -icount shift=0",
+                        test_misc);
     qtest_add_func("sw64-tcg/sys-call", test_sys_call);
     qtest_add_func("sw64-tcg/modes", test_modes);
     qtest_add_func("sw64-tcg/interrupt", test_interrupt);
     qtest_add_func("sw64-tcg/int-stat-w1c", test_int_stat_w1c);
+    qtest_add_func("sw64-tcg/byte-ops", test_byte_ops);
+    qtest_add_func("sw64-tcg/llsc-interrupt", test_llsc_interrupt);
+    qtest_add_func("sw64-tcg/page-end", test_page_end);
     qtest_add_func("sw64-tcg/disas", test_disas);
     qtest_add_func("sw64-tcg/in-asm", test_in_asm);
     if (g_test_perf()) {
