@@ -1655,6 +1655,8 @@ static const struct {
     { 0, "pri_rcsr $28,0xe" },
     { 0, "pri_wcsr $3,0x54" },
     { 0, "pri_ret $28" },
+    { 0, "pri_ret/b $7" },
+    { 0, "fillcs 16($12)" },
     { 0, "lldl $1,-16($10)" },
     { 0, "lstw $2,2047($10)" },
     { 0, "pri_ldl/p $1,8($2)" },
@@ -1708,6 +1710,8 @@ static void test_disas(void)
     words[i++] = enc_csr(false, R_AT, CSR_EXC_PC);
     words[i++] = enc_csr(true, 3, CSR_DVA);
     words[i++] = enc_pri_ret(R_AT);
+    words[i++] = enc_pri_ret(7) | 1 << 20;
+    words[i++] = enc_mem(0x09, R_ZERO, 16, 12);
     words[i++] = enc_mem12(OP_LLSC, LLSC_LLDL, 1, -16, 10);
     words[i++] = enc_mem12(OP_LLSC, LLSC_LSTW, 2, 2047, 10);
     words[i++] = enc_mem12(OP_PRI_LD, 1, 1, 8, 2);
