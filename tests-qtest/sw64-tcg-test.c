@@ -981,6 +981,12 @@ static void test_other_mem(const void *data)
     if (core4) {
         emit(a, enc_misc(0x0002 /* wmemb */, R_ZERO));
     }
+    /* 8, 9: ldw_nc into $31 is no hint: it accesses, and faults */
+    emit(a, enc_mem12(OP_LLSC, LLSC_LDW_NC, R_ZERO, 0, 12));
+    emit(a, enc_mem(OP_LDL, 1, ST_VEC, R_GP));
+    res(a, 1, 8);
+    emit(a, enc_mem(OP_LDL, 1, ST_DVA, R_GP));
+    res(a, 1, 9);
     epilogue(a);
 
     qts = prog_start(a, args, &elf);
@@ -1003,7 +1009,9 @@ static void test_other_mem(const void *data)
     g_assert_cmphex(result(qts, 5), ==, 0x21);
     g_assert_cmphex(result(qts, 6), ==, 0x880);
     g_assert_cmphex(result(qts, 7), ==, addr_of(miss));
-    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 1);
+    g_assert_cmphex(result(qts, 8), ==, VEC_DFAULT);
+    g_assert_cmphex(result(qts, 9), ==, 0x700000000000ULL);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
     prog_end(qts, elf);
     asm_free(a);
 }
