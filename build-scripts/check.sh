@@ -1,7 +1,8 @@
 #!/bin/bash
 # Run every test and end with the line "N passed, N failed, N skipped".
 #
-# Usage: build-scripts/check.sh [stack|pipeline|install|qtest|sw64-kvm|msr-tools|guest|asan]... (default: all but asan)
+# Usage: build-scripts/check.sh [stack|pipeline|install|qtest|sw64-kvm|msr-tools|guest|libvirt|asan]...
+#        (default: all but asan)
 #
 #   stack     every patch applies with fuzz 0, apply/export round trip, checkpatch.pl
 #   pipeline  refusals of fetch/apply (checksum, bad patch, dirty tree), export, rebase
@@ -10,6 +11,8 @@
 #   sw64-kvm  target/sw64/kvm.c compiled against linux-headers/asm-sw64 (x86_64 host)
 #   msr-tools host unit tests of guest-tools/msr (fake device files, no root)
 #   guest     end-to-end: test guests booted on the patched binary (guest-tools/run-guest.py)
+#   libvirt   the installed binaries as libvirt's <emulator>, under a private embedded
+#             libvirt (installs Debian's libvirt 11 when missing; tests/libvirt-test.sh)
 #   asan      x86 qtests on an ASan+UBSan build, no sanitizer report (build-scripts/asan.sh;
 #             not run by default yet)
 # Expects a build (`make`). Logs go to build/check/.
@@ -99,7 +102,7 @@ sw64_kvm() {
 }
 
 # asan is not in the default set yet (README, Tests): run it by name
-WHAT=${*:-stack pipeline install qtest sw64-kvm msr-tools guest}
+WHAT=${*:-stack pipeline install qtest sw64-kvm msr-tools guest libvirt}
 for w in $WHAT; do
     case $w in
     stack) tap stack "$SCRIPTS/tests/stack-test.sh" ;;
@@ -109,8 +112,9 @@ for w in $WHAT; do
     sw64-kvm) tap sw64-kvm sw64_kvm ;;
     msr-tools) tap msr-tools "$ROOT/guest-tools/msr/tests/msr-tools-test.sh" "$BUILD_DIR/guest-tools/msr" ;;
     guest) tap guest "$SCRIPTS/tests/guest-test.sh" ;;
+    libvirt) tap libvirt "$SCRIPTS/tests/libvirt-test.sh" ;;
     asan) tap asan "$SCRIPTS/asan.sh" ;;
-    *) die "unknown test group '$w' (stack, pipeline, install, qtest, sw64-kvm, msr-tools, guest, asan)" ;;
+    *) die "unknown test group '$w' (stack, pipeline, install, qtest, sw64-kvm, msr-tools, guest, libvirt, asan)" ;;
     esac
 done
 step "check: done"

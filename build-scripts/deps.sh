@@ -1,19 +1,30 @@
 #!/bin/bash
 # Install the Debian packages this project needs to build and test QEMU.
 #
-# Usage: build-scripts/deps.sh [--check]
+# Usage: build-scripts/deps.sh [--check] [--libvirt]
 #
 # As root: enables bookworm-backports (derived from the mirror already configured in
 # /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list; no host name is written
-# anywhere) when a package needs it, then installs what is missing.
+# anywhere) when a package needs it, then installs what is missing. Only the packages
+# that need it come from backports (apt's PKG/SUITE), their dependencies from the release.
 # As another user: prints the exact commands to run as root and fails.
 # --check: only report what is missing (exit 1 if anything is).
+# --libvirt: the packages of the libvirt test instead (check.sh libvirt): libvirt 11 from
+#   backports (bookworm's 9.0 passes -no-acpi, which QEMU 10 removed), with its QEMU
+#   driver, virsh and the Python bindings; apt also installs Debian's own QEMU, which
+#   the driver depends on (the tests point <emulator> at this build).
 # With nothing missing it returns at once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 want_help "${1:-}"
-CHECK_ONLY=0
-[ "${1:-}" = --check ] && CHECK_ONLY=1
+CHECK_ONLY=0 GROUP=build
+for arg in "$@"; do
+    case $arg in
+    --check) CHECK_ONLY=1 ;;
+    --libvirt) GROUP=libvirt ;;
+    *) usage >&2; die "unknown argument '$arg'" ;;
+    esac
+done
 
 # name[:min-version[:suite-suffix]]
 PACKAGES=(
@@ -28,27 +39,37 @@ PACKAGES=(
     # guest tests: the ISO image of the aarch64 CD-ROM cases
     xorriso
 )
+[ $GROUP = libvirt ] && PACKAGES=(
+    libvirt-daemon-driver-qemu:11:-backports libvirt-clients:11:-backports
+    libvirt-daemon-log:11:-backports libvirt-daemon-common:11:-backports libvirt0:11:-backports
+    libvirt-common:11:-backports
+    python3-libvirt
+)
 
 installed_version() {
     { dpkg-query -W -f='${Status} ${Version}\n' "$1" 2>/dev/null || true; } |
         awk '$3 == "installed" { print $4 }'
 }
 
-missing=() needs_backports=0
+. /etc/os-release
+missing=() wanted=() needs_backports=0
 for spec in "${PACKAGES[@]}"; do
     IFS=: read -r name min suite <<<"$spec"
     ver=$(installed_version "$name")
     if [ -z "$ver" ] || { [ -n "$min" ] && dpkg --compare-versions "$ver" lt "$min"; }; then
         missing+=("$name")
-        [ -n "$suite" ] && needs_backports=1
+        if [ -n "$suite" ]; then
+            wanted+=("$name/$VERSION_CODENAME$suite")
+            needs_backports=1
+        else
+            wanted+=("$name")
+        fi
     fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-. /etc/os-release
 BPO="${VERSION_CODENAME}-backports"
-apt_line="apt-get install -y -t $BPO ${missing[*]}"
-[ $needs_backports = 0 ] && apt_line="apt-get install -y ${missing[*]}"
+apt_line="apt-get install -y ${wanted[*]}"
 
 if [ $CHECK_ONLY = 1 ]; then
     echo "missing packages: ${missing[*]}"

@@ -1,0 +1,60 @@
+#!/bin/bash
+# The installed stack as libvirt's <emulator>, under a private embedded libvirt (TAP).
+#
+# Usage: build-scripts/tests/libvirt-test.sh
+#
+# Installs Debian's libvirt when missing (deps.sh --libvirt: 11.x from backports), then
+# runs libvirt-test.py (the checks are listed there) against $PREFIX. It uses only the
+# embedded driver (qemu:///embed?root=DIR) with its qemu.conf, state, logs and sockets
+# under a temporary DIR: no daemon, no system libvirt configuration, nothing under /etc
+# or /var is used or changed. As root the run is in its own PID namespace, so no QEMU
+# or helper outlives it whatever happens; DIR is removed at the end. Without the libvirt
+# packages every check is reported as skipped, with the reason.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+want_help "${1:-}"
+HERE=$SCRIPTS/tests
+
+skip_all() {
+    local n=0 name
+    for name in $("$HERE/libvirt-test.py" --list); do
+        n=$((n + 1))
+        echo "ok $n - $name # SKIP $1"
+    done
+    echo "1..$n"
+    exit 0
+}
+
+if ! out=$("$SCRIPTS/deps.sh" --libvirt 2>&1); then
+    skip_all "libvirt packages not installed: $(tail -n 1 <<<"$out")"
+fi
+for f in "$PREFIX/bin/qemu-system-x86_64" "$PREFIX/bin/qemu-system-aarch64" \
+         "$PREFIX/share/kvmport/guest-tools/linux/x86_64/initramfs.cpio.gz"; do
+    [ -e "$f" ] || die "$f missing: build and install first (make)"
+done
+
+# short: libvirt's sockets under it must fit sun_path
+root=$(mktemp -d /tmp/kvmport-libvirt.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/etc"
+# Run QEMU as this user, with no cgroups, namespaces or security labels to set up, and
+# leave the ownership and labels of the images (the install tree) alone.
+cat >"$root/etc/qemu.conf" <<EOF
+user = "$(id -un)"
+group = "$(id -gn)"
+security_driver = "none"
+dynamic_ownership = 0
+remember_owner = 0
+cgroup_controllers = [ ]
+namespaces = [ ]
+stdio_handler = "file"
+EOF
+
+run=("$HERE/libvirt-test.py" --prefix "$PREFIX" --root "$root")
+if [ "$(id -u)" = 0 ] && unshare --pid --fork --kill-child --mount-proc true 2>/dev/null; then
+    # bash as PID 1 reaps the QEMU processes libvirt daemonizes (a zombie would look alive
+    # to libvirt); the namespace ends, and every process in it, when the test ends
+    unshare --pid --fork --kill-child --mount-proc bash -c '"$@"; exit $?' bash "${run[@]}"
+else
+    "${run[@]}"
+fi
