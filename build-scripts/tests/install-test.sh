@@ -72,6 +72,19 @@ else
     ok "a BIOS that exists nowhere fails start-up (control)"
 fi
 
+# Firmware descriptors (share/qemu/firmware, docs/interop/firmware.json) are installed
+# only for images the source ships (none from Debian's "+ds" tarball): each one installed
+# names files that exist, or libvirt would offer them for <os firmware='efi'>.
+dangling=""
+for json in "$DATA"/firmware/*.json; do
+    [ -e "$json" ] || continue
+    for f in $(sed -n 's/.*"filename": *"\([^"]*\)".*/\1/p' "$json"); do
+        [ -e "$f" ] || dangling+=" $(basename "$json"):$f"
+    done
+done
+check "installed firmware descriptors name installed images${dangling:+ (missing:$dangling)}" \
+    test -z "$dangling"
+
 # The guest tools installed with the binaries: static rdmsr/wrmsr, and the runner, which
 # boots the installed images on the installed binary (not the build tree's).
 GT="$PREFIX/share/kvmport/guest-tools"
