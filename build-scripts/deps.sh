@@ -12,14 +12,15 @@
 # --libvirt: the packages of the libvirt test instead (check.sh libvirt): libvirt 11 from
 #   backports (bookworm's 9.0 passes -no-acpi, which QEMU 10 removed), with its QEMU
 #   driver, virsh and the Python bindings; apt also installs Debian's own QEMU, which
-#   the driver depends on (the tests point <emulator> at this build).
+#   the driver depends on (the tests point <emulator> at this build). An installed older
+#   libvirt is never upgraded (it may be the machine's own): that is an error naming it.
 # With nothing missing it returns at once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-want_help "${1:-}"
 CHECK_ONLY=0 GROUP=build
 for arg in "$@"; do
     case $arg in
+    -h | --help) usage; exit 0 ;;
     --check) CHECK_ONLY=1 ;;
     --libvirt) GROUP=libvirt ;;
     *) usage >&2; die "unknown argument '$arg'" ;;
@@ -52,11 +53,14 @@ installed_version() {
 }
 
 . /etc/os-release
-missing=() wanted=() needs_backports=0
+missing=() wanted=() needs_backports=0 outdated=()
 for spec in "${PACKAGES[@]}"; do
     IFS=: read -r name min suite <<<"$spec"
     ver=$(installed_version "$name")
-    if [ -z "$ver" ] || { [ -n "$min" ] && dpkg --compare-versions "$ver" lt "$min"; }; then
+    if [ -n "$ver" ] && [ $GROUP = libvirt ] && [ -n "$min" ] &&
+            dpkg --compare-versions "$ver" lt "$min"; then
+        outdated+=("$name $ver")
+    elif [ -z "$ver" ] || { [ -n "$min" ] && dpkg --compare-versions "$ver" lt "$min"; }; then
         missing+=("$name")
         if [ -n "$suite" ]; then
             wanted+=("$name/$VERSION_CODENAME$suite")
@@ -66,6 +70,9 @@ for spec in "${PACKAGES[@]}"; do
         fi
     fi
 done
+if [ ${#outdated[@]} -gt 0 ]; then
+    die "installed, older than this needs (not upgraded here): $(printf '%s, ' "${outdated[@]}" | sed 's/, $//')"
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 BPO="${VERSION_CODENAME}-backports"

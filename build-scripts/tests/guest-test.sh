@@ -33,6 +33,8 @@
 #                 cpuid.elf)
 #   baremetal     migrate.elf, TCG: ppin=amd enabled before, enabled and then lockable
 #                 after; ppin=both: Intel locked and AMD enabled before, each kept after
+#   linux-x86_64  ppin-migrate, TCG: Linux reads the same PPIN and PPIN_CTL (enabled by
+#                 Linux) from the MSRs after a save to a file and a restore
 #   aarch64 virt defaults (patches/arm), TCG:
 #   linux-aarch64 default-cpu: smoke on `-M virt` with no -cpu (virt's default CPU must run
 #                 an arm64 kernel; upstream's cortex-a15 is refused by QEMU); cdrom:
@@ -344,5 +346,7 @@ guest baremetal/tcg/migrate-ppin --accel tcg --guest baremetal:migrate --migrate
 guest baremetal/tcg/migrate-ppin-both --accel tcg --guest baremetal:migrate --migrate \
     --cpu "max,vendor=GenuineIntel,amd-ppin=on,ppin-value=$PV" --param ppin=both \
     --param "value=$PV"
+guest linux-x86_64/tcg/ppin-migrate --accel tcg --guest linux-x86_64:ppin-migrate --migrate \
+    --cpu "max,ppin-value=$PV" --param ppin=amd --param "value=$PV" --timeout 90
 
 tap_done

@@ -73,17 +73,28 @@ else
 fi
 
 # Firmware descriptors (share/qemu/firmware, docs/interop/firmware.json) are installed
-# only for images the source ships (none from Debian's "+ds" tarball): each one installed
-# names files that exist, or libvirt would offer them for <os firmware='efi'>.
-dangling=""
-for json in "$DATA"/firmware/*.json; do
-    [ -e "$json" ] || continue
-    for f in $(sed -n 's/.*"filename": *"\([^"]*\)".*/\1/p' "$json"); do
-        [ -e "$f" ] || dangling+=" $(basename "$json"):$f"
-    done
-done
-check "installed firmware descriptors name installed images${dangling:+ (missing:$dangling)}" \
-    test -z "$dangling"
+# for the edk2 images the source ships, and only for them (Debian's "+ds" tarball ships
+# none): each installed descriptor names files that exist (or libvirt would offer them
+# for <os firmware='efi'>), and each installed edk2 code image has a descriptor.
+fw=$(python3 - "$DATA" <<'PY'
+import glob, json, os, sys
+data = sys.argv[1]
+named, bad = set(), []
+for path in sorted(glob.glob(os.path.join(data, 'firmware', '*.json'))):
+    mapping = json.load(open(path)).get('mapping', {})
+    for key in ('executable', 'nvram-template'):
+        f = mapping.get(key, {}).get('filename')
+        if f:
+            named.add(os.path.realpath(f))
+            if not os.path.exists(f):
+                bad.append(f'{os.path.basename(path)} names missing {f}')
+for img in sorted(glob.glob(os.path.join(data, 'edk2-*-code.fd'))):
+    if os.path.realpath(img) not in named:
+        bad.append(f'no descriptor names {os.path.basename(img)}')
+print('; '.join(bad))
+PY
+)
+check "firmware descriptors and installed edk2 images match${fw:+: $fw}" test -z "$fw"
 
 # The guest tools installed with the binaries: static rdmsr/wrmsr, and the runner, which
 # boots the installed images on the installed binary (not the build tree's).

@@ -18,8 +18,9 @@ The checks (each one TAP line; a failure prints the domain's log and console):
                         initramfs, `<cpu mode='maximum'/>` on `pc`, a chosen ppin-value: the
                         guest reads exactly it (sysfs and rdmsr); the domain ends by itself
                         (reason shutdown) when the guest powers off
-  x86_64.kvm.ppin       the same under KVM: a Linux guest where this host's KVM boots one, else
-                        the bare-metal ppin.elf; skipped with the reason where neither runs
+  x86_64.kvm.ppin       the same under KVM (vCPU qemu64 with amd-ppin, as guest-test.sh): a
+                        Linux guest where this host's KVM boots one, else the bare-metal
+                        ppin.elf; skipped with the reason where neither runs
   aarch64.tcg.efi       `virt`, no <cpu>, <os firmware='efi'>: libvirt picks the edk2 image
                         from the firmware descriptors and the type's default CPU (`max`),
                         it boots Debian's arm64 kernel to the harness's result lines
@@ -27,6 +28,10 @@ The checks (each one TAP line; a failure prints the domain's log and console):
                         libvirt's error
   x86_64.tcg.save-restore  virsh save / restore of the running PPIN domain: the guest reads
                         the same PPIN and PPIN_CTL after the restore
+  cleanup.no-qemu-left  after the connection is closed no process uses the private root
+  cleanup.system-libvirt-untouched  nothing under a system libvirt's directories (and
+                        /etc/qemu, /usr/share/qemu/firmware) was created, removed or
+                        changed owner or mode
 """
 
 import argparse
@@ -40,10 +45,12 @@ import threading
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 
 CHECKS = ['domcaps.x86_64.qemu', 'domcaps.x86_64.kvm', 'domcaps.aarch64.qemu',
           'x86_64.tcg.ppin', 'x86_64.kvm.ppin', 'aarch64.tcg.efi',
-          'x86_64.bad-property', 'x86_64.tcg.save-restore']
+          'x86_64.bad-property', 'x86_64.tcg.save-restore',
+          'cleanup.no-qemu-left', 'cleanup.system-libvirt-untouched']
 
 PPIN_VALUE = '0x5a17c0de2b6e9f31'
 # QEMU's own message for the bad value (qdev's uint64 property parser)
@@ -54,6 +61,10 @@ QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0'
 
 
 class Failed(Exception):
+    pass
+
+
+class Skip(Exception):
     pass
 
 
@@ -125,7 +136,14 @@ class Env:
     def log(self, name):
         return os.path.join(self.root, 'log', 'qemu', f'{name}.log')
 
+    def close(self):
+        self.destroy_all()
+        self.conn.close()
+        self.conn = None
+
     def destroy_all(self):
+        if self.conn is None:
+            return
         for dom in self.conn.listAllDomains():
             try:
                 dom.destroy()
@@ -149,8 +167,8 @@ class Guest:
         # Microsoft's keys enrolled, which refuses a directly booted kernel
         fw_xml = ("<firmware><feature enabled='no' name='secure-boot'/></firmware>"
                   if firmware else '')
-        initrd_xml = f'<initrd>{initrd}</initrd>' if initrd else ''
-        args = ''.join(f"<qemu:arg value='{a}'/>" for a in qemu_args)
+        initrd_xml = f'<initrd>{escape(initrd)}</initrd>' if initrd else ''
+        args = ''.join(f'<qemu:arg value={quoteattr(a)}/>' for a in qemu_args)
         self.xml = f"""<domain type='{virt}' xmlns:qemu='{QEMU_NS}'>
   <name>{name}</name>
   <uuid>{uuid.uuid4()}</uuid>
@@ -159,9 +177,9 @@ class Guest:
   <os{os_attr}>
     <type arch='{arch}' machine='{machine}'>hvm</type>
     {fw_xml}
-    <kernel>{kernel}</kernel>
+    <kernel>{escape(kernel)}</kernel>
     {initrd_xml}
-    <cmdline>{cmdline}</cmdline>
+    <cmdline>{escape(cmdline)}</cmdline>
   </os>
   <features><acpi/></features>
   {cpu_xml}
@@ -169,10 +187,10 @@ class Guest:
   <on_reboot>destroy</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
-    <emulator>{env.binary(arch)}</emulator>
+    <emulator>{escape(env.binary(arch))}</emulator>
     <serial type='unix'>
-      <source mode='bind' path='{self.sock}'/>
-      <log file='{self.console}' append='on'/>
+      <source mode='bind' path={quoteattr(self.sock)}/>
+      <log file={quoteattr(self.console)} append='on'/>
       <target port='0'/>
     </serial>
     <controller type='usb' model='none'/>
@@ -292,13 +310,15 @@ def check_domcaps_aarch64(env):
     return f'virt -> virt-10.0-kvmport1, {len(models)} CPU models usable yes/no, efi: {", ".join(loaders)}'
 
 
-def linux_x86(env, name, virt, test, cpu_xml, cpu_type):
+def linux_x86(env, name, virt, test, cpu_xml, cpu_type, qemu_args=()):
+    """Debian's kernel running guest-tools' TEST with the AMD PPIN pair (the flag of
+    `max`'s default vendor under TCG) and PPIN_VALUE set on CPU_TYPE."""
     gt = os.path.join(env.gt, 'linux', 'x86_64')
     return Guest(env, name, virt, 'x86_64', os.path.join(gt, 'vmlinuz'),
                  os.path.join(gt, 'initramfs.cpio.gz'),
                  f'console=ttyS0 quiet panic=-1 kvmport.test={test} '
                  f'kvmport.ppin=amd kvmport.value={PPIN_VALUE}', cpu_xml,
-                 qemu_args=['-global', f'{cpu_type}.ppin-value={PPIN_VALUE}'])
+                 qemu_args=[*qemu_args, '-global', f'{cpu_type}.ppin-value={PPIN_VALUE}'])
 
 
 def check_ppin_tcg(env):
@@ -306,48 +326,58 @@ def check_ppin_tcg(env):
     t0 = time.monotonic()
     g.start()
     n = g.run_to_end(t0 + BOOT_TIMEOUT)
-    return g, f'{n} guest checks passed (PPIN {PPIN_VALUE} in sysfs and rdmsr), ' \
+    return f'{n} guest checks passed (PPIN {PPIN_VALUE} in sysfs and rdmsr), ' \
               f'shut off by itself after {time.monotonic() - t0:.1f} s'
 
 
-def kvm_probe(env, kind):
-    """None when KIND guests run under this host's KVM, else the reason."""
-    run = os.path.join(env.gt, 'run-guest.py')
-    p = subprocess.run([run, '--probe-kvm', kind], capture_output=True, text=True)
-    return None if p.returncode == 0 else (p.stdout.strip() or p.stderr.strip())
+# Under KVM the vCPU is the one guest-test.sh uses there and run-guest.py --probe-kvm
+# boots: qemu64 with the AMD PPIN flag (served by the user-space MSR filter or the
+# kernel's cap on any host vendor). check='none': libvirt's qemu64 lists svm, which an
+# Intel host lacks.
+KVM_CPU = ("<cpu mode='custom' match='exact' check='none'>"
+           "<model fallback='forbid'>qemu64</model></cpu>")
+KVM_CPU_ARGS = ['-global', 'qemu64-x86_64-cpu.amd-ppin=on']
+
+
+def run_guest_tool(env, *args):
+    """PREFIX's run-guest.py ARGS: (exit status, first output line)."""
+    p = subprocess.run([os.path.join(env.gt, 'run-guest.py'), *args],
+                       capture_output=True, text=True)
+    out = (p.stdout.strip() or p.stderr.strip()).splitlines()
+    return p.returncode, out[0] if out else ''
 
 
 def check_ppin_kvm(env):
     if not os.path.exists('/dev/kvm'):
-        return None, None, 'no /dev/kvm on this host'
-    why_linux = kvm_probe(env, 'linux-x86_64')
-    if why_linux is None:
-        # vendor-neutral: the flag of the host's vendor is on with -cpu host on `pc`
-        g = linux_x86(env, 'ppin-kvm', 'kvm', 'ppin', "<cpu mode='host-passthrough'/>",
-                      'host-x86_64-cpu')
-        with open('/proc/cpuinfo') as f:
-            intel = 'GenuineIntel' in f.read()
-        g.xml = g.xml.replace('kvmport.ppin=amd', f'kvmport.ppin={"intel" if intel else "amd"}')
+        raise Skip('no /dev/kvm on this host')
+    rc, why_linux = run_guest_tool(env, '--probe-kvm', 'linux-x86_64')
+    if rc == 0:
+        g = linux_x86(env, 'ppin-kvm', 'kvm', 'ppin', KVM_CPU, 'qemu64-x86_64-cpu',
+                      KVM_CPU_ARGS)
     else:
-        why_bare = kvm_probe(env, 'baremetal')
-        if why_bare is not None:
-            return None, None, f'neither a Linux nor a bare-metal guest runs under this ' \
-                f"host's KVM ({why_linux}; {why_bare})"
-        # the CPUID checks need a KVM that shows QEMU's CPUID (guest-test.sh probes it)
+        rc, why_bare = run_guest_tool(env, '--probe-kvm', 'baremetal')
+        if rc != 0:
+            raise Skip('neither a Linux nor a bare-metal guest runs under this ' \
+                f"host's KVM ({why_linux}; {why_bare})")
+        # ppin.elf's CPUID checks need a KVM that shows QEMU's CPUID: probed as
+        # guest-test.sh does (qemu64 has CPUID.7.0:EBX = 0)
+        rc, _ = run_guest_tool(env, '--accel', 'kvm', '--guest', 'baremetal:cpuid', '--cpu',
+                               'qemu64', '--param', 'leaf=7', '--param', 'reg=b',
+                               '--param', 'want=0')
         g = Guest(env, 'ppin-kvm', 'kvm', 'x86_64',
                   os.path.join(env.gt, 'baremetal', 'ppin.elf'), None,
-                  f'ppin=amd value={PPIN_VALUE} cpuid=skip',
-                  "<cpu mode='custom' match='exact'><model fallback='forbid'>qemu64</model></cpu>",
-                  qemu_args=['-global', 'qemu64-x86_64-cpu.amd-ppin=on',
-                             '-global', f'qemu64-x86_64-cpu.ppin-value={PPIN_VALUE}',
-                             '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
+                  f'ppin=amd value={PPIN_VALUE} cpuid={"check" if rc == 0 else "skip"}',
+                  KVM_CPU,
+                  qemu_args=KVM_CPU_ARGS +
+                  ['-global', f'qemu64-x86_64-cpu.ppin-value={PPIN_VALUE}',
+                   '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4'],
                   baremetal=True)
     t0 = time.monotonic()
     g.start()
     n = g.run_to_end(t0 + BOOT_TIMEOUT)
     kind = 'bare-metal ppin.elf' if g.baremetal else 'Linux'
-    return g, f'{kind}: {n} guest checks passed, stopped by itself after ' \
-              f'{time.monotonic() - t0:.1f} s', None
+    return f'{kind}: {n} guest checks passed, stopped by itself after ' \
+              f'{time.monotonic() - t0:.1f} s'
 
 
 def check_aarch64_efi(env):
@@ -367,7 +397,7 @@ def check_aarch64_efi(env):
     if machine != 'virt-10.0-kvmport1' or not loader or cpu != 'max':
         raise Failed(f'machine {machine}, loader {loader}, CPU model {cpu}: expected '
                      'virt-10.0-kvmport1, an edk2 image, max')
-    return g, f'{machine}, CPU {cpu} (the type\'s default), loader {loader}: {n} guest ' \
+    return f'{machine}, CPU {cpu} (the type\'s default), loader {loader}: {n} guest ' \
               f'checks passed after {time.monotonic() - t0:.1f} s'
 
 
@@ -384,7 +414,7 @@ def check_bad_property(env):
             raise Failed(f'libvirt error without QEMU\'s message: {msg}')
         if env.conn.listAllDomains():
             raise Failed('a domain is still listed after the failed start')
-        return g, f'refused: {msg.splitlines()[-1].strip()}'
+        return f'refused: {msg.splitlines()[-1].strip()}'
     raise Failed('the domain started')
 
 
@@ -417,8 +447,58 @@ def check_save_restore(env):
                          daemon=True).start()
         s.sendall(b'\n')
         n = g.run_to_end(deadline)
-    return g, f'{n} guest checks passed; save {t2 - t1:.1f} s ' \
+    return f'{n} guest checks passed; save {t2 - t1:.1f} s ' \
               f'({os.path.getsize(image) >> 20} MiB), restore {t3 - t2:.1f} s'
+
+
+def check_no_qemu_left(env):
+    """After the connection is closed, no process uses the private root any more."""
+    deadline = time.monotonic() + 10
+    while True:
+        left = []
+        for pid in filter(str.isdigit, os.listdir('/proc')):
+            try:
+                with open(f'/proc/{pid}/cmdline', 'rb') as f:
+                    argv = f.read().split(b'\0')
+            except OSError:
+                continue
+            if int(pid) not in (os.getpid(), os.getppid()) and \
+                    any(env.root.encode() in a for a in argv):
+                left.append(f'{pid} {argv[0].decode(errors="replace")}')
+        if not left:
+            return 'no process uses the private root after the connection is closed'
+        if time.monotonic() > deadline:
+            raise Failed(f'still running: {", ".join(left)}')
+        time.sleep(0.2)
+
+
+# What a system libvirt owns; the test must not create or change anything there.
+SYSTEM_DIRS = ['/etc/libvirt', '/var/lib/libvirt', '/var/cache/libvirt', '/var/log/libvirt',
+               '/run/libvirt', '/etc/qemu', '/usr/share/qemu/firmware']
+
+
+def system_state():
+    state = {}
+    for top in SYSTEM_DIRS:
+        if not os.path.lexists(top):
+            state[top] = 'absent'
+        for d, dirs, files in os.walk(top):
+            for n in [d] + [os.path.join(d, f) for f in files]:
+                try:
+                    st = os.lstat(n)
+                    # not the times: a running system libvirt changes its own files
+                    state[n] = (st.st_uid, st.st_gid, st.st_mode)
+                except OSError:
+                    state[n] = 'vanished'
+    return state
+
+
+def check_system_untouched(before):
+    after = system_state()
+    changed = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+    if changed:
+        raise Failed(f'changed under {", ".join(SYSTEM_DIRS)}: {", ".join(changed[:10])}')
+    return f'{len(after)} entries under {", ".join(SYSTEM_DIRS)} unchanged'
 
 
 def main():
@@ -433,41 +513,57 @@ def main():
     if not o.prefix or not o.root:
         ap.error('--prefix and --root are required')
     import libvirt
-    env = Env(libvirt, os.path.abspath(o.prefix), os.path.abspath(o.root))
     tap = Tap()
-    kvm = os.path.exists('/dev/kvm')
+    before = system_state()
+    try:
+        env = Env(libvirt, os.path.abspath(o.prefix), os.path.abspath(o.root))
+    except libvirt.libvirtError as err:
+        for name in CHECKS:
+            tap.result(name, False, f'cannot open the embedded driver: {err}')
+        tap.plan()
+        return 0
+
+    def domcaps_kvm():
+        if not os.path.exists('/dev/kvm'):
+            raise Skip('no /dev/kvm on this host')
+        return check_domcaps_x86(env, 'kvm')
+
     tests = [
-        ('domcaps.x86_64.qemu', lambda: (None, check_domcaps_x86(env, 'qemu'))),
-        ('domcaps.x86_64.kvm', (lambda: (None, check_domcaps_x86(env, 'kvm'))) if kvm
-         else 'no /dev/kvm on this host'),
-        ('domcaps.aarch64.qemu', lambda: (None, check_domcaps_aarch64(env))),
+        ('domcaps.x86_64.qemu', lambda: check_domcaps_x86(env, 'qemu')),
+        ('domcaps.x86_64.kvm', domcaps_kvm),
+        ('domcaps.aarch64.qemu', lambda: check_domcaps_aarch64(env)),
         ('x86_64.tcg.ppin', lambda: check_ppin_tcg(env)),
         ('x86_64.kvm.ppin', lambda: check_ppin_kvm(env)),
         ('aarch64.tcg.efi', lambda: check_aarch64_efi(env)),
         ('x86_64.bad-property', lambda: check_bad_property(env)),
         ('x86_64.tcg.save-restore', lambda: check_save_restore(env)),
+        # after the connection is closed (below)
+        ('cleanup.no-qemu-left', lambda: check_no_qemu_left(env)),
+        ('cleanup.system-libvirt-untouched', lambda: check_system_untouched(before)),
     ]
     assert [t[0] for t in tests] == CHECKS
+
+    def run(name, fn):
+        env.current = None
+        try:
+            tap.result(name, True, fn())
+        except Skip as why:
+            tap.result(name, True, skip=str(why))
+        except Exception as err:    # one check fails, the others still run
+            msg = str(err) if isinstance(err, (Failed, libvirt.libvirtError)) else \
+                f'{type(err).__name__}: {err}'
+            tap.result(name, False, msg.replace('\n', ' | '),
+                       diag=env.current.diag() if env.current else [])
+        finally:
+            env.destroy_all()
+
     try:
-        for name, fn in tests:
-            if isinstance(fn, str):
-                tap.result(name, True, skip=fn)
-                continue
-            env.current = None
-            try:
-                r = fn()
-                if len(r) == 3 and r[2] is not None:
-                    tap.result(name, True, skip=r[2])
-                    continue
-                tap.result(name, True, r[1])
-            except (Failed, libvirt.libvirtError) as err:
-                tap.result(name, False, str(err).replace('\n', ' | '),
-                           diag=env.current.diag() if env.current else [])
-            finally:
-                env.destroy_all()
+        for name, fn in tests[:-2]:
+            run(name, fn)
     finally:
-        env.destroy_all()
-        env.conn.close()
+        env.close()
+    for name, fn in tests[-2:]:
+        run(name, fn)
     tap.plan()
     return 0
 

@@ -25,7 +25,8 @@ skip_all() {
     exit 0
 }
 
-if ! out=$("$SCRIPTS/deps.sh" --libvirt 2>&1); then
+# deps.sh's progress goes to stderr as it happens; its last line is the skip reason
+if ! out=$("$SCRIPTS/deps.sh" --libvirt 2>&1 | tee /dev/stderr); then
     skip_all "libvirt packages not installed: $(tail -n 1 <<<"$out")"
 fi
 for f in "$PREFIX/bin/qemu-system-x86_64" "$PREFIX/bin/qemu-system-aarch64" \
@@ -35,7 +36,15 @@ done
 
 # short: libvirt's sockets under it must fit sun_path
 root=$(mktemp -d /tmp/kvmport-libvirt.XXXXXX)
-trap 'rm -rf "$root"' EXIT
+cleanup() {
+    # without a PID namespace: QEMU processes libvirt left (their pid files)
+    local f
+    for f in "$root"/run/qemu/*.pid "$root"/virsh/run/qemu/*.pid; do
+        [ -e "$f" ] && [[ $f != */driver.pid ]] && kill -9 "$(cat "$f")" 2>/dev/null
+    done
+    rm -rf "$root"
+}
+trap cleanup EXIT
 mkdir -p "$root/etc"
 # Run QEMU as this user, with no cgroups, namespaces or security labels to set up, and
 # leave the ownership and labels of the images (the install tree) alone.
@@ -56,5 +65,7 @@ if [ "$(id -u)" = 0 ] && unshare --pid --fork --kill-child --mount-proc true 2>/
     # to libvirt); the namespace ends, and every process in it, when the test ends
     unshare --pid --fork --kill-child --mount-proc bash -c '"$@"; exit $?' bash "${run[@]}"
 else
+    echo "# no PID namespace (not root, or unshare refused): QEMU processes are stopped" \
+         "through libvirt and the pid files only"
     "${run[@]}"
 fi
