@@ -74,7 +74,8 @@ install() {
 
 guest_tools() {
     step "guest-tools: $BUILD_DIR/guest-tools"
-    make -C "$ROOT/guest-tools" -j"$(nproc)" O="$BUILD_DIR/guest-tools" --no-print-directory \
+    make -C "$ROOT/guest-tools" -j"$(nproc)" O="$BUILD_DIR/guest-tools" \
+        QEMU="$PREFIX/bin/qemu-system-x86_64" --no-print-directory \
         >"$BUILD_DIR/guest-tools.log" 2>&1 ||
         { tail -n 30 "$BUILD_DIR/guest-tools.log" >&2; die "guest-tools failed; see $BUILD_DIR/guest-tools.log"; }
     install_guest_tools
@@ -93,6 +94,8 @@ install_guest_tools() {
         mkdir -p "$dest/linux/$a"
         cp "$gt/linux/$a/vmlinuz" "$gt/linux/$a/initramfs.cpio.gz" "$dest/linux/$a/"
     done
+    mkdir -p "$dest/rig"
+    cp "$gt/rig/initramfs.cpio.gz" "$dest/rig/"
     cp "$ROOT/guest-tools/run-guest.py" "$dest/"
     cp -r "$QEMU_DIR/python/qemu" "$dest/python/"
 }

@@ -43,6 +43,14 @@ max for aarch64, QEMU's default for x86_64).
 KVM on this host, else print the reason and exit 1. It boots a probe guest (bare-metal
 msr.elf, or the Linux `probe` test) under KVM with a short timeout.
 
+--rig auto|on|off (--accel kvm, x86_64 guests): run the guest in L2 through the nested-KVM
+rig (guest-tools/rig/README.md): QEMU runs an L1 Linux guest under TCG with -cpu max (AMD,
+SVM with nested paging), Debian's kvm-amd module gives L1 a /dev/kvm, and the stack's
+QEMU inside L1 runs the guest under KVM with the same options; its console and exit
+status are reported as for a guest on the host (the L1 lines as comments). auto (the
+default) takes the rig when this host cannot run that kind of guest under KVM (the
+--probe-kvm check, which it runs) and says so; --migrate does not go through the rig.
+
 Examples:
   guest-tools/run-guest.py --guest baremetal:msr --smp 2 --param expect35=0x20002
   guest-tools/run-guest.py --guest linux-aarch64:smoke --smp 2 --param ncpus=2
@@ -52,6 +60,7 @@ Examples:
   guest-tools/run-guest.py --probe-kvm linux-x86_64
 """
 import argparse
+import copy
 import logging
 import os
 import re
@@ -77,16 +86,26 @@ PROTO = re.compile(r'KVMPORT-(PLAN|CHECK|END|BENCH|READY)\b ?(.*)$')
 ESCAPES = re.compile(r'\x1b\[[0-9;=?]*[A-Za-z]|[\x00-\x1f\x7f]')
 TAIL_LINES = 15
 PROBE_TIMEOUT = 20
+# The nested-KVM rig (guest-tools/rig): L1's QEMU options, where L2's files are in L1,
+# and the time L1 needs around L2 (boot under TCG, teardown)
+RIG_L1 = ['-accel', 'tcg', '-M', 'pc', '-cpu', 'max', '-smp', '2', '-m', '1536']
+RIG_ROOT = '/rig'
+RIG_OVERHEAD = 90
 
 
 class RunFailure(Exception):
     """The run itself went wrong (as opposed to a check failing)."""
 
 
+def guest_tools_dir(build_dir):
+    """Where the built guest images are: next to this script once installed."""
+    return HERE if INSTALLED else os.path.join(build_dir, 'guest-tools')
+
+
 class Guest:
     """What to boot: binary, machine defaults, kernel, command line."""
 
-    def __init__(self, spec, build_dir):
+    def __init__(self, spec, build_dir, gt=None):
         kind, sep, name = spec.partition(':')
         if kind == 'firmware' and not sep:
             sep, name = ':', 'aarch64'
@@ -95,7 +114,7 @@ class Guest:
                              "linux-x86_64:TEST, linux-aarch64:TEST or firmware[:ARCH]")
         self.spec, self.kind, self.name = spec, kind, name
         self.firmware = kind == 'firmware'
-        gt = HERE if INSTALLED else os.path.join(build_dir, 'guest-tools')
+        gt = gt or guest_tools_dir(build_dir)
         if self.firmware:
             # whatever the machine (or -bios in the extra arguments) starts: no image here
             if name not in ('aarch64', 'x86_64'):
@@ -156,6 +175,7 @@ class Run:
         self.buf = b''
         self.exitcode = None
         self.qemu_log = []
+        self.timeout = opts.timeout
         # firmware guests: the regexes of --param expect, the next one to look for
         self.expects = [v for k, v in opts.param if k == 'expect'] if guest.firmware else []
         self.expect_next = 0
@@ -173,13 +193,7 @@ class Run:
             args += ['-smp', o.smp]
         if g.linux:
             args += ['-m', '256']
-        # A build-tree binary finds the firmware of --firmwarepath but not the x86 option
-        # ROMs built from source (linuxboot_dma.bin, multiboot_dma.bin, kvmvapic.bin).
-        roms = os.path.join(o.build_dir or HERE, 'pc-bios', 'optionrom')
-        if (not INSTALLED and g.arch == 'x86_64' and os.path.isdir(roms) and
-                os.path.dirname(os.path.abspath(self.binary())) ==
-                os.path.abspath(o.build_dir)):
-            args += ['-L', roms]
+        args += self.rom_args()
         if g.firmware:
             return args + o.extra
         args += ['-kernel', g.kernel]
@@ -189,6 +203,17 @@ class Run:
         if not g.linux:
             args += ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4']
         return args + o.extra
+
+    def rom_args(self):
+        """A build-tree binary finds the firmware of --firmwarepath but not the x86
+        option ROMs built from source (linuxboot_dma.bin, multiboot_dma.bin, ...)."""
+        o = self.opts
+        roms = os.path.join(o.build_dir or HERE, 'pc-bios', 'optionrom')
+        if (not INSTALLED and self.guest.arch == 'x86_64' and os.path.isdir(roms) and
+                os.path.dirname(os.path.abspath(self.binary())) ==
+                os.path.abspath(o.build_dir)):
+            return ['-L', roms]
+        return []
 
     def binary(self):
         if INSTALLED and not self.opts.qemu:
@@ -306,7 +331,7 @@ class Run:
     # ---- the run ----------------------------------------------------------------
     def run(self):
         self.t0 = t0 = time.monotonic()
-        deadline = t0 + self.opts.timeout
+        deadline = t0 + self.timeout
         missing = self.guest.missing()
         if missing:
             raise RunFailure(missing)
@@ -320,7 +345,7 @@ class Run:
                     deadline, lambda: self.ended or (self.opts.migrate and self.ready
                                                      and not self.migrated))
                 if why == 'timeout':
-                    raise RunFailure(f'timeout after {self.opts.timeout:g} s' +
+                    raise RunFailure(f'timeout after {self.timeout:g} s' +
                                      ('' if self.lines else ': the guest printed nothing'))
                 if self.opts.migrate and self.ready and not self.migrated:
                     self.migrate(deadline)
@@ -346,7 +371,7 @@ class Run:
         after = (f' (after expect.{self.expect_next})' if self.expect_next else '') + \
             ('' if self.lines else ': nothing on the console')
         for i in range(self.expect_next, len(self.expects)):
-            when = (f'not seen within {self.opts.timeout:g} s' if why == 'timeout' else
+            when = (f'not seen within {self.timeout:g} s' if why == 'timeout' else
                     f'not seen before QEMU exited (status {self.exitcode})')
             self.add_check(f'expect.{i + 1}', 'FAIL', f'/{self.expects[i]}/ {when}{after}')
         if self.expect_next < len(self.expects):
@@ -468,6 +493,101 @@ class Run:
                 f.write('\n'.join(self.lines) + '\n')
 
 
+class RigRun(Run):
+    """The guest in L2 under KVM, inside the nested-KVM rig (guest-tools/rig): an L1
+    Linux guest that QEMU runs under TCG with -cpu max (AMD, SVM with nested paging),
+    where Debian's kvm-amd module gives L1 a /dev/kvm. L1 runs the L2 command line from
+    fw_cfg and prints L2's console as "L2| ..." lines (rig/rig.sh); the verdict is L2's."""
+
+    def __init__(self, opts, guest, reason, quiet=False):
+        super().__init__(opts, guest, quiet)
+        self.reason = reason
+        self.timeout = opts.timeout + RIG_OVERHEAD
+        gt = guest_tools_dir(opts.build_dir)
+        self.rig_image = os.path.join(gt, 'rig', 'initramfs.cpio.gz')
+        self.rig_kernel = os.path.join(gt, 'linux', 'x86_64', 'vmlinuz')
+        self.l2 = Guest(opts.guest, None, gt=f'{RIG_ROOT}/share/kvmport/guest-tools')
+        self.argv_file = None
+        self.l1_lines = []
+        self.rig_exit = None
+        self.rig_error = None
+
+    def l2_command(self):
+        inner = Run(self.opts, self.l2, quiet=True)
+        inner.binary = lambda: f'{RIG_ROOT}/bin/qemu-system-x86_64'
+        return [inner.binary()] + inner.qemu_args() + ['-display', 'none',
+                                                       '-serial', 'stdio']
+
+    def qemu_args(self):
+        return (['-nodefaults', '-no-reboot'] + RIG_L1 + self.rom_args() +
+                ['-kernel', self.rig_kernel, '-initrd', self.rig_image,
+                 '-append', 'console=ttyS0 quiet panic=-1 kvmport.test=rig',
+                 '-fw_cfg', f'name=opt/kvmport/argv,file={self.argv_file}'])
+
+    def run(self):
+        if self.opts.migrate:
+            raise RunFailure('--migrate does not run through the nested-KVM rig')
+        missing = [f for f in (self.rig_image, self.rig_kernel) if not os.path.exists(f)]
+        if missing:
+            raise RunFailure(f"nested-KVM rig missing: {', '.join(missing)} "
+                             "(build it: build-scripts/build.sh guest-tools)")
+        self.emit(f'# {self.prefix}: {self.reason}: in L2 under KVM through the '
+                  'nested-KVM rig (L1: TCG, -cpu max)')
+        with tempfile.TemporaryDirectory(prefix='kvmport-rig-') as tmp:
+            self.argv_file = os.path.join(tmp, 'argv')
+            with open(self.argv_file, 'w', encoding='utf-8') as f:
+                f.write(shlex.join(self.l2_command()))
+            super().run()
+
+    def line(self, raw):
+        if raw.startswith(b'L2| '):
+            super().line(raw[4:])
+            return
+        text = raw.decode('utf-8', 'replace').rstrip('\r')
+        if text.startswith('L2E| '):
+            self.qemu_log.append(text[5:])
+            return
+        self.l1_lines.append(text)
+        m = re.search(r'KVMPORT-RIG (l1|exit|error) ?(.*)$', text)
+        if not m:
+            return
+        if m.group(1) == 'exit':
+            self.rig_exit = int(m.group(2)) if m.group(2).isdigit() else None
+        elif m.group(1) == 'error':
+            self.rig_error = m.group(2)
+            self.ended = True           # nothing more comes from L2
+        else:
+            self.emit(f'# {self.prefix}: L1 {m.group(2)}')
+
+    def finish(self, wait):
+        l2_log = self.qemu_log
+        super().finish(wait)
+        l1_code, l1_log = self.exitcode, self.qemu_log
+        self.qemu_log = l2_log
+        for text in l2_log[-5:]:
+            self.emit(f'# qemu (L2): {text}')
+        if l1_code is not None and l1_code < 0:
+            self.problems.append(f'L1 QEMU was killed by signal {-l1_code}' +
+                                 (f': {l1_log[-1]}' if l1_log else ''))
+        elif l1_code not in (None, 0):
+            self.problems.append(f'L1 QEMU exited with status {l1_code}')
+        if self.rig_error:
+            self.problems.append(f'L1: {self.rig_error}')
+        # L2's status as QEMU's own (128+N from the L1 shell: killed by signal N)
+        code = self.rig_exit
+        self.exitcode = -(code - 128) if code is not None and code > 128 else code
+        if code is None and not self.rig_error and l1_code is not None:
+            self.problems.append("L1 did not report the L2 QEMU's exit status")
+
+    def console_tail(self):
+        super().console_tail()
+        tail = [t for t in self.l1_lines if t.strip()][-TAIL_LINES:]
+        if tail:
+            self.emit(f'# last {len(tail)} L1 console lines:')
+        for text in tail:
+            self.emit(f'#   {ESCAPES.sub("", text)}')
+
+
 def out(text):
     print(text, flush=True)
 
@@ -475,7 +595,8 @@ def out(text):
 def run_one(opts):
     """Run the guest; print TAP; return True when all went well."""
     guest = Guest(opts.guest, opts.build_dir)
-    r = Run(opts, guest)
+    why = rig_reason(opts, guest)
+    r = RigRun(opts, guest, why) if why else Run(opts, guest)
     t0 = time.monotonic()
     try:
         r.run()
@@ -494,32 +615,30 @@ def run_one(opts):
     return not problems and fails == 0, r
 
 
-def probe_kvm(kind, opts):
-    """Exit status 0 when KIND guests run under KVM here; else print why, 1."""
+def kvm_probe_reason(kind, opts):
+    """None when KIND guests run under this host's KVM, else the reason."""
     try:
         fd = os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC)
         os.close(fd)
     except FileNotFoundError:
-        print('/dev/kvm missing')
-        return 1
+        return '/dev/kvm missing'
     except OSError as err:
-        print(f'cannot open /dev/kvm: {err.strerror}')
-        return 1
+        return f'cannot open /dev/kvm: {err.strerror}'
     if kind == 'baremetal':
         guest, params = 'baremetal:msr', [('expect35', '0x10001')]
     elif kind == 'linux-x86_64':
         guest, params = 'linux-x86_64:probe', []
     else:
         raise SystemExit(f"--probe-kvm '{kind}': expected baremetal or linux-x86_64")
-    opts.guest, opts.param, opts.accel = guest, params, 'kvm'
-    opts.smp, opts.machine, opts.extra = '1', None, []
+    opts = copy.copy(opts)
+    opts.guest, opts.param, opts.accel, opts.rig = guest, params, 'kvm', 'off'
+    opts.smp, opts.machine, opts.extra, opts.migrate = '1', None, [], False
     opts.timeout = min(opts.timeout, PROBE_TIMEOUT)
     g = Guest(guest, opts.build_dir)
     r = Run(opts, g, quiet=True)
     missing = g.missing()
     if missing:
-        print(missing)
-        return 1
+        return missing
     try:
         r.run()
         problems = r.verdict()
@@ -527,14 +646,33 @@ def probe_kvm(kind, opts):
         problems = [str(err)] + r.problems
     what = 'Linux guest' if g.linux else 'bare-metal guest'
     if not problems and all(c[1] != 'FAIL' for c in r.checks):
-        print(f'{what} runs under KVM ({r.wall:.1f} s)')
-        return 0
+        return None
     if not r.lines and r.exitcode is None:
-        print(f'{what} printed nothing under KVM within {opts.timeout:g} s')
-    else:
-        print(f'{what} under KVM: {"; ".join(problems) or "a check failed"} '
-              f'(last console line: {r.lines[-1]!r})')
-    return 1
+        return f'{what} printed nothing under KVM within {opts.timeout:g} s'
+    return (f'{what} under KVM: {"; ".join(problems) or "a check failed"} '
+            f'(last console line: {r.lines[-1] if r.lines else ""!r})')
+
+
+def probe_kvm(kind, opts):
+    """Exit status 0 when KIND guests run under KVM here; else print why, 1."""
+    t0 = time.monotonic()
+    why = kvm_probe_reason(kind, opts)
+    if why:
+        print(why)
+        return 1
+    what = 'Linux guest' if kind == 'linux-x86_64' else 'bare-metal guest'
+    print(f'{what} runs under KVM ({time.monotonic() - t0:.1f} s)')
+    return 0
+
+
+def rig_reason(opts, guest):
+    """Why this run goes through the nested-KVM rig, or None to run it on the host."""
+    if (opts.accel != 'kvm' or guest.arch != 'x86_64' or guest.firmware or
+            opts.rig == 'off'):
+        return None
+    if opts.rig == 'on':
+        return '--rig on'
+    return kvm_probe_reason('linux-x86_64' if guest.linux else 'baremetal', opts)
 
 
 def parse_args(argv):
@@ -575,6 +713,10 @@ def parse_args(argv):
     ap.add_argument('--bench', action='store_true',
                     help='print KVMPORT-BENCH lines as "# KVMPORT-BENCH PREFIX: ..."')
     ap.add_argument('--console-log', metavar='FILE', help='write the whole console here')
+    ap.add_argument('--rig', choices=('auto', 'on', 'off'), default='auto',
+                    help='--accel kvm, x86_64 guests: run the guest in L2 through the '
+                    'nested-KVM rig; auto (default): when this host cannot run that kind '
+                    'of guest under KVM (the --probe-kvm check)')
     ap.add_argument('--show-command', action='store_true',
                     help='print the QEMU command line as a comment')
     opts = ap.parse_args(argv)

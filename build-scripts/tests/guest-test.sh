@@ -5,9 +5,10 @@
 #
 # Every case is one guest-tools/run-guest.py run; each check the guest reports is one TAP
 # line here, and a run that goes wrong (QEMU does not start, timeout, missing guest image)
-# is one `not ok` with the reason and the last console lines. A KVM case runs when
-# `run-guest.py --probe-kvm KIND` finds that this kind of guest really runs under KVM on
-# this host; otherwise it is one skip line with the probe's reason.
+# is one `not ok` with the reason and the last console lines. A KVM case runs on this
+# host's KVM when `run-guest.py --probe-kvm KIND` finds that this kind of guest really runs
+# there; otherwise it runs in L2 under KVM inside an L1 guest that runs under TCG (the
+# nested-KVM rig, guest-tools/rig: run-guest.py --rig on), so no KVM case is skipped.
 #
 #   linux-x86_64  msr-topology, TCG and KVM, -smp 4,cores=2,threads=2, vCPU without x2APIC:
 #                 rdmsr 0x35 (expect35 computed here from -smp as QEMU does), rdmsr -a
@@ -182,16 +183,22 @@ kvm_probe() {
     if [ $rc -eq 0 ]; then probe[$kind]=""; else probe[$kind]=${msg:-probe exited $rc}; fi
 }
 
-# kvm_guest KIND NAME RUN-GUEST-ARGS...: a KVM case, or a skip with the probe's reason
+# rig_for KIND: RIG = run-guest.py's --rig for KIND guests under KVM: off where they run
+# under this host's KVM, else on (in L2 through the nested-KVM rig, guest-tools/rig)
+rig_for() {
+    kvm_probe "$1"
+    if [ -n "${probe[$1]}" ]; then RIG=on; else RIG=off; fi
+}
+
+# kvm_guest KIND NAME RUN-GUEST-ARGS...: a KVM case, on this host or through the rig
 kvm_guest() {
     local kind=$1 name=$2
     shift 2
-    kvm_probe "$kind"
-    if [ -n "${probe[$kind]}" ]; then
-        skip "$name" "$kind guests do not run under KVM here: ${probe[$kind]//$'\n'/; }"
-    else
-        guest "$name" --accel kvm "$@"
-    fi
+    rig_for "$kind"
+    [ "$RIG" = off ] ||
+        echo "# $name: $kind guests do not run under this host's KVM" \
+             "(${probe[$kind]//$'\n'/; }): through the nested-KVM rig"
+    guest "$name" --accel kvm --rig "$RIG" "$@"
 }
 
 E35=$(expect35 "$TOPO")
@@ -328,14 +335,12 @@ ppin_cases tcg max,vendor=GenuineIntel max max,amd-ppin=off
 
 # Does this host's KVM show the guest QEMU's CPUID? (-cpu qemu64 has CPUID.7.0:EBX = 0)
 kvm_cpuid=()
-kvm_probe baremetal
-if [ -z "${probe[baremetal]}" ]; then
-    if ! "$RUN" --accel kvm --guest baremetal:cpuid --cpu qemu64 --param leaf=7 \
-            --param reg=b --param want=0 >"$LOGDIR/kvm-cpuid-probe.tap" 2>&1; then
-        echo "# KVM probe cpuid: this KVM does not show the guest QEMU's CPUID:" \
-             "$(grep -m1 '^not ok' "$LOGDIR/kvm-cpuid-probe.tap")"
-        kvm_cpuid=(--param cpuid=skip)
-    fi
+rig_for baremetal
+if ! "$RUN" --accel kvm --rig "$RIG" --guest baremetal:cpuid --cpu qemu64 \
+        --param leaf=7 --param reg=b --param want=0 >"$LOGDIR/kvm-cpuid-probe.tap" 2>&1; then
+    echo "# KVM probe cpuid: this KVM does not show the guest QEMU's CPUID:" \
+         "$(grep -m1 '^not ok' "$LOGDIR/kvm-cpuid-probe.tap")"
+    kvm_cpuid=(--param cpuid=skip)
 fi
 ppin_cases kvm qemu64,vendor=GenuineIntel,ppin=on qemu64,amd-ppin=on qemu64 "${kvm_cpuid[@]}"
 

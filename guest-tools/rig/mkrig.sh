@@ -1,0 +1,87 @@
+#!/bin/bash
+# Build the L1 initramfs of the nested-KVM rig (called by guest-tools/rig/Makefile).
+#
+# Usage: guest-tools/rig/mkrig.sh OUT QEMU BASE KERNEL-DEB BAREMETAL-DIR LINUX-DIR
+#
+#   OUT            the gzip-compressed newc cpio to write
+#   QEMU           the installed qemu-system-x86_64 (PREFIX/bin): copied, stripped, with
+#                  the shared libraries it loads, the x86 option ROMs of PREFIX/share/qemu
+#                  and SeaBIOS's bios-256k.bin
+#   BASE           the x86_64 guest initramfs (guest-tools/linux): /init, busybox,
+#                  rdmsr/wrmsr, msr.ko; this directory's rig.sh is added as /tests/rig.sh
+#   KERNEL-DEB     Debian's kernel package the guests boot: its KVM modules are loaded
+#                  into the same kernel in L1 (irqbypass, ccp, kvm, kvm-amd: TCG's
+#                  -cpu max is an AMD CPU with SVM and nested paging) and qemu_fw_cfg
+#   BAREMETAL-DIR  the bare-metal test guests (*.elf), for L2
+#   LINUX-DIR      the x86_64 Linux guest (x86_64/vmlinuz, x86_64/initramfs.cpio.gz), for L2
+#
+# In L1 everything L2 needs is under /rig: bin/qemu-system-x86_64, share/qemu (found from
+# the binary's prefix), share/kvmport/guest-tools/{baremetal,linux/x86_64}; L1 boots with
+# kvmport.test=rig and runs the command the host passes in fw_cfg (rig.sh).
+set -euo pipefail
+. "$(dirname "$0")/../../build-scripts/lib.sh"
+want_help "${1:-}"
+[ $# -eq 6 ] || { usage >&2; exit 2; }
+OUT=$1 QEMU=$2 BASE=$3 DEB=$4 BM=$5 LNX=$6
+for f in "$QEMU" "$BASE" "$DEB" "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz"; do
+    [ -e "$f" ] || die "$f is missing"
+done
+DATA=$(dirname "$(dirname "$QEMU")")/share/qemu
+
+STAGE="$OUT.d"
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+(cd "$STAGE" && gzip -dc "$BASE" | cpio --quiet -id)
+install -m 755 "$(dirname "$0")/rig.sh" "$STAGE/tests/rig.sh"
+
+# KVM modules, loaded before the base image's (msr.ko)
+KVM_MODULES="kernel/virt/lib/irqbypass.ko kernel/drivers/crypto/ccp/ccp.ko
+    kernel/arch/x86/kvm/kvm.ko kernel/arch/x86/kvm/kvm-amd.ko
+    kernel/drivers/firmware/qemu_fw_cfg.ko"
+tmp="$STAGE.deb"
+rm -rf "$tmp" && mkdir -p "$tmp"
+dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$tmp" --wildcards \
+    $(for m in $KVM_MODULES; do printf "./lib/modules/*/%s* " "$m"; done)
+load=""
+for m in $KVM_MODULES; do
+    set -- "$tmp"/lib/modules/*/"$m"*
+    [ -e "$1" ] || die "module $m is not in $DEB"
+    name=$(basename "$m")
+    case "$1" in
+    *.ko) cp "$1" "$STAGE/lib/modules/$name" ;;
+    *.ko.xz) xz -dc "$1" >"$STAGE/lib/modules/$name" ;;
+    *.ko.zst) zstd -qdc "$1" >"$STAGE/lib/modules/$name" ;;
+    *) die "unknown module format: $1" ;;
+    esac
+    load+="$name"$'\n'
+done
+rm -rf "$tmp"
+{ printf '%s' "$load"; cat "$STAGE/lib/modules/load"; } >"$STAGE/lib/modules/load.new"
+mv "$STAGE/lib/modules/load.new" "$STAGE/lib/modules/load"
+
+# QEMU, its shared libraries (same paths as here) and the firmware it loads for the
+# guests of guest-tools (-M pc/q35: bios-256k.bin, kvmvapic.bin; -kernel: linuxboot_dma.bin
+# or multiboot_dma.bin)
+R="$STAGE/rig"
+mkdir -p "$R/bin" "$R/share/qemu"
+strip --strip-unneeded -o "$R/bin/qemu-system-x86_64" "$QEMU"
+for lib in $(ldd "$QEMU" | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }'); do
+    mkdir -p "$STAGE$(dirname "$lib")"
+    cp -L "$lib" "$STAGE$lib"
+done
+for rom in kvmvapic.bin linuxboot_dma.bin linuxboot.bin multiboot_dma.bin multiboot.bin pvh.bin; do
+    cp "$DATA/$rom" "$R/share/qemu/"
+done
+mkdir -p "$STAGE/usr/share/seabios"
+cp /usr/share/seabios/bios-256k.bin "$STAGE/usr/share/seabios/"
+
+GT="$R/share/kvmport/guest-tools"
+mkdir -p "$GT/baremetal" "$GT/linux/x86_64"
+cp "$BM"/*.elf "$GT/baremetal/"
+cp "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz" "$GT/linux/x86_64/"
+
+(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
+    cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -6n >"$OUT.tmp"
+rm -rf "$STAGE"
+mv "$OUT.tmp" "$OUT"
+step "rig: $OUT ($(du -k "$OUT" | cut -f1) KiB; L1 modules: $(echo $load))"
