@@ -61,6 +61,7 @@ Examples:
 """
 import argparse
 import copy
+import hashlib
 import logging
 import os
 import re
@@ -176,6 +177,7 @@ class Run:
         self.exitcode = None
         self.qemu_log = []
         self.timeout = opts.timeout
+        self.after_end = 10          # s to read on after END, until QEMU closes the console
         # firmware guests: the regexes of --param expect, the next one to look for
         self.expects = [v for k, v in opts.param if k == 'expect'] if guest.firmware else []
         self.expect_next = 0
@@ -353,7 +355,8 @@ class Run:
                 break
             # after END the guest exits by itself (poweroff or isa-debug-exit)
             if self.ended:
-                self.read_until(min(deadline + 10, time.monotonic() + 10), lambda: False)
+                self.read_until(min(deadline + self.after_end,
+                                    time.monotonic() + self.after_end), lambda: False)
             self.finish(wait=10)
         finally:
             if self.vm:
@@ -503,6 +506,8 @@ class RigRun(Run):
         super().__init__(opts, guest, quiet)
         self.reason = reason
         self.timeout = opts.timeout + RIG_OVERHEAD
+        # after L2's END: L2 and its QEMU exit, L1 reports and powers off under TCG
+        self.after_end = RIG_OVERHEAD
         gt = guest_tools_dir(opts.build_dir)
         self.rig_image = os.path.join(gt, 'rig', 'initramfs.cpio.gz')
         self.rig_kernel = os.path.join(gt, 'linux', 'x86_64', 'vmlinuz')
@@ -511,6 +516,9 @@ class RigRun(Run):
         self.l1_lines = []
         self.rig_exit = None
         self.rig_error = None
+
+    def tap_check(self, name, status, detail):
+        super().tap_check(name, status, f'{detail} [L2, nested-KVM rig]'.lstrip())
 
     def l2_command(self):
         inner = Run(self.opts, self.l2, quiet=True)
@@ -522,15 +530,26 @@ class RigRun(Run):
         return (['-nodefaults', '-no-reboot'] + RIG_L1 + self.rom_args() +
                 ['-kernel', self.rig_kernel, '-initrd', self.rig_image,
                  '-append', 'console=ttyS0 quiet panic=-1 kvmport.test=rig',
-                 '-fw_cfg', f'name=opt/kvmport/argv,file={self.argv_file}'])
+                 '-fw_cfg',
+                 f"name=opt/kvmport/argv,file={self.argv_file.replace(',', ',,')}"])
 
     def run(self):
         if self.opts.migrate:
             raise RunFailure('--migrate does not run through the nested-KVM rig')
-        missing = [f for f in (self.rig_image, self.rig_kernel) if not os.path.exists(f)]
+        missing = [f for f in (self.rig_image, self.rig_kernel, self.rig_image + '.qemu')
+                   if not os.path.exists(f)]
         if missing:
             raise RunFailure(f"nested-KVM rig missing: {', '.join(missing)} "
                              "(build it: build-scripts/build.sh guest-tools)")
+        # L2 must run the binary the host's cases run (the rig embeds the installed one)
+        with open(self.rig_image + '.qemu', encoding='utf-8') as f:
+            embedded = f.read().split()[0]
+        with open(self.binary(), 'rb') as f:
+            here = hashlib.sha256(f.read()).hexdigest()
+        if embedded != here:
+            raise RunFailure(f'the rig embeds another qemu-system-x86_64 than '
+                             f'{self.binary()} (install and rebuild the rig: '
+                             'build-scripts/build.sh install guest-tools)')
         self.emit(f'# {self.prefix}: {self.reason}: in L2 under KVM through the '
                   'nested-KVM rig (L1: TCG, -cpu max)')
         with tempfile.TemporaryDirectory(prefix='kvmport-rig-') as tmp:
@@ -617,13 +636,9 @@ def run_one(opts):
 
 def kvm_probe_reason(kind, opts):
     """None when KIND guests run under this host's KVM, else the reason."""
-    try:
-        fd = os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC)
-        os.close(fd)
-    except FileNotFoundError:
-        return '/dev/kvm missing'
-    except OSError as err:
-        return f'cannot open /dev/kvm: {err.strerror}'
+    why = kvm_unusable()
+    if why:
+        return why
     if kind == 'baremetal':
         guest, params = 'baremetal:msr', [('expect35', '0x10001')]
     elif kind == 'linux-x86_64':
@@ -665,14 +680,36 @@ def probe_kvm(kind, opts):
     return 0
 
 
+def kvm_unusable():
+    """Why this host has no usable /dev/kvm, or None."""
+    try:
+        os.close(os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC))
+        return None
+    except FileNotFoundError:
+        return '/dev/kvm missing'
+    except OSError as err:
+        return f'cannot open /dev/kvm: {err.strerror}'
+
+
 def rig_reason(opts, guest):
-    """Why this run goes through the nested-KVM rig, or None to run it on the host."""
-    if (opts.accel != 'kvm' or guest.arch != 'x86_64' or guest.firmware or
-            opts.rig == 'off'):
+    """Why this run goes through the nested-KVM rig, or None to run it on the host. auto:
+    only for what this host cannot do: no usable /dev/kvm, or a Linux guest on a KVM that
+    runs bare-metal guests but not Linux (a KVM that runs neither is this build's
+    problem or the host's, and the run on the host shows it)."""
+    if (opts.rig == 'off' or opts.accel != 'kvm' or guest.arch != 'x86_64' or
+            guest.firmware):
         return None
     if opts.rig == 'on':
         return '--rig on'
-    return kvm_probe_reason('linux-x86_64' if guest.linux else 'baremetal', opts)
+    if opts.migrate:
+        return None
+    why = kvm_unusable()
+    if why or not guest.linux:
+        return why
+    why = kvm_probe_reason('linux-x86_64', opts)
+    if why and not kvm_probe_reason('baremetal', opts):
+        return f'{why}, while bare-metal guests run'
+    return None
 
 
 def parse_args(argv):
@@ -739,6 +776,10 @@ def parse_args(argv):
     opts.param = params
     if bool(opts.guest) == bool(opts.probe_kvm):
         ap.error('give exactly one of --guest and --probe-kvm')
+    if opts.rig == 'on' and (opts.accel != 'kvm' or opts.migrate or not
+                             (opts.guest or '').startswith(('baremetal:', 'linux-x86_64:'))):
+        ap.error('--rig on runs baremetal and linux-x86_64 guests with --accel kvm, '
+                 'without --migrate')
     if firmware and not params:
         ap.error('a firmware guest needs at least one --param expect=REGEX')
     if firmware and opts.migrate:

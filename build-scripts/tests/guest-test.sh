@@ -7,8 +7,10 @@
 # line here, and a run that goes wrong (QEMU does not start, timeout, missing guest image)
 # is one `not ok` with the reason and the last console lines. A KVM case runs on this
 # host's KVM when `run-guest.py --probe-kvm KIND` finds that this kind of guest really runs
-# there; otherwise it runs in L2 under KVM inside an L1 guest that runs under TCG (the
-# nested-KVM rig, guest-tools/rig: run-guest.py --rig on), so no KVM case is skipped.
+# there; where the host has no usable /dev/kvm, or its KVM runs bare-metal guests but not
+# Linux, it runs in L2 under KVM inside an L1 guest that runs under TCG (the nested-KVM
+# rig, guest-tools/rig: run-guest.py --rig on; its checks say "[L2, nested-KVM rig]"); a
+# host KVM that runs no guest at all gives skips with the probe's reason.
 #
 #   linux-x86_64  msr-topology, TCG and KVM, -smp 4,cores=2,threads=2, vCPU without x2APIC:
 #                 rdmsr 0x35 (expect35 computed here from -smp as QEMU does), rdmsr -a
@@ -183,11 +185,23 @@ kvm_probe() {
     if [ $rc -eq 0 ]; then probe[$kind]=""; else probe[$kind]=${msg:-probe exited $rc}; fi
 }
 
-# rig_for KIND: RIG = run-guest.py's --rig for KIND guests under KVM: off where they run
-# under this host's KVM, else on (in L2 through the nested-KVM rig, guest-tools/rig)
+# rig_for KIND: RIG = how KIND guests run under KVM: off on this host's KVM (they run
+# there); on, in L2 through the nested-KVM rig (guest-tools/rig), for what this host
+# cannot do: no usable /dev/kvm, or Linux on a KVM that runs bare-metal guests; skip
+# when the host's KVM runs no guest at all (that is for the host or this build to fix,
+# not for the rig to hide)
 rig_for() {
     kvm_probe "$1"
-    if [ -n "${probe[$1]}" ]; then RIG=on; else RIG=off; fi
+    RIG=off
+    [ -n "${probe[$1]}" ] || return 0
+    case ${probe[$1]} in
+    '/dev/kvm missing'* | 'cannot open /dev/kvm'*) RIG=on; return 0 ;;
+    esac
+    RIG=skip
+    if [ "$1" = linux-x86_64 ]; then
+        kvm_probe baremetal
+        [ -n "${probe[baremetal]}" ] || RIG=on
+    fi
 }
 
 # kvm_guest KIND NAME RUN-GUEST-ARGS...: a KVM case, on this host or through the rig
@@ -195,10 +209,14 @@ kvm_guest() {
     local kind=$1 name=$2
     shift 2
     rig_for "$kind"
-    [ "$RIG" = off ] ||
+    case $RIG in
+    skip) skip "$name" "$kind guests do not run under KVM here: ${probe[$kind]//$'\n'/; }" ;;
+    on)
         echo "# $name: $kind guests do not run under this host's KVM" \
-             "(${probe[$kind]//$'\n'/; }): through the nested-KVM rig"
-    guest "$name" --accel kvm --rig "$RIG" "$@"
+             "(${probe[$kind]//$'\n'/; }): in L2 through the nested-KVM rig"
+        guest "$name" --accel kvm --rig on "$@" ;;
+    *) guest "$name" --accel kvm --rig off "$@" ;;
+    esac
 }
 
 E35=$(expect35 "$TOPO")
@@ -336,11 +354,18 @@ ppin_cases tcg max,vendor=GenuineIntel max max,amd-ppin=off
 # Does this host's KVM show the guest QEMU's CPUID? (-cpu qemu64 has CPUID.7.0:EBX = 0)
 kvm_cpuid=()
 rig_for baremetal
-if ! "$RUN" --accel kvm --rig "$RIG" --guest baremetal:cpuid --cpu qemu64 \
-        --param leaf=7 --param reg=b --param want=0 >"$LOGDIR/kvm-cpuid-probe.tap" 2>&1; then
-    echo "# KVM probe cpuid: this KVM does not show the guest QEMU's CPUID:" \
-         "$(grep -m1 '^not ok' "$LOGDIR/kvm-cpuid-probe.tap")"
+if [ "$RIG" != skip ] &&
+        ! "$RUN" --accel kvm --rig "$RIG" --guest baremetal:cpuid --cpu qemu64 --param leaf=7 \
+            --param reg=b --param want=0 >"$LOGDIR/kvm-cpuid-probe.tap" 2>&1; then
     kvm_cpuid=(--param cpuid=skip)
+    if grep -q '^not ok .*: run ' "$LOGDIR/kvm-cpuid-probe.tap"; then
+        # the probe itself went wrong: a failure, not a finding about this KVM
+        not_ok "KVM probe cpuid: the probe guest did not run" \
+            "$(grep -A 15 '^not ok' "$LOGDIR/kvm-cpuid-probe.tap")"
+    else
+        echo "# KVM probe cpuid: this KVM does not show the guest QEMU's CPUID:" \
+             "$(grep -m1 '^not ok' "$LOGDIR/kvm-cpuid-probe.tap")"
+    fi
 fi
 ppin_cases kvm qemu64,vendor=GenuineIntel,ppin=on qemu64,amd-ppin=on qemu64 "${kvm_cpuid[@]}"
 

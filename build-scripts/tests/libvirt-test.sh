@@ -25,10 +25,15 @@ skip_all() {
     exit 0
 }
 
-# deps.sh's progress goes to stderr as it happens; its last line is the skip reason
-if ! out=$("$SCRIPTS/deps.sh" --libvirt 2>&1 | tee /dev/stderr); then
-    skip_all "libvirt packages not installed: $(tail -n 1 <<<"$out")"
-fi
+# deps.sh's own lines follow once it is done; its last line is the skip reason
+step "libvirt: Debian's libvirt packages (build-scripts/deps.sh --libvirt)"
+deps_log=$(mktemp)
+rc=0
+"$SCRIPTS/deps.sh" --libvirt >"$deps_log" 2>&1 || rc=$?
+sed 's/^/  /' "$deps_log" >&2
+reason=$(tail -n 1 "$deps_log")
+rm -f "$deps_log"
+[ $rc -eq 0 ] || skip_all "libvirt packages not installed: $reason"
 for f in "$PREFIX/bin/qemu-system-x86_64" "$PREFIX/bin/qemu-system-aarch64" \
          "$PREFIX/share/kvmport/guest-tools/linux/x86_64/initramfs.cpio.gz"; do
     [ -e "$f" ] || die "$f missing: build and install first (make)"
@@ -37,10 +42,15 @@ done
 # short: libvirt's sockets under it must fit sun_path
 root=$(mktemp -d /tmp/kvmport-libvirt.XXXXXX)
 cleanup() {
-    # without a PID namespace: QEMU processes libvirt left (their pid files)
-    local f
+    # without a PID namespace: QEMU processes libvirt left (their pid files; a pid only
+    # when that process still runs with the root on its command line)
+    local f pid
     for f in "$root"/run/qemu/*.pid "$root"/virsh/run/qemu/*.pid; do
-        [ -e "$f" ] && [[ $f != */driver.pid ]] && kill -9 "$(cat "$f")" 2>/dev/null
+        [ -e "$f" ] && [[ $f != */driver.pid ]] || continue
+        pid=$(cat "$f" 2>/dev/null) || continue
+        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$root"; then
+            kill -9 "$pid" 2>/dev/null || true
+        fi
     done
     rm -rf "$root"
 }

@@ -3,10 +3,11 @@
 #
 # Usage: guest-tools/rig/mkrig.sh OUT QEMU BASE KERNEL-DEB BAREMETAL-DIR LINUX-DIR
 #
-#   OUT            the gzip-compressed newc cpio to write
+#   OUT            the gzip-compressed newc cpio to write; OUT.qemu gets the sha256 of
+#                  QEMU (run-guest.py checks that the host runs the same binary)
 #   QEMU           the installed qemu-system-x86_64 (PREFIX/bin): copied, stripped, with
 #                  the shared libraries it loads, the x86 option ROMs of PREFIX/share/qemu
-#                  and SeaBIOS's bios-256k.bin
+#                  and SeaBIOS's bios-256k.bin from where QEMU finds it (-L help)
 #   BASE           the x86_64 guest initramfs (guest-tools/linux): /init, busybox,
 #                  rdmsr/wrmsr, msr.ko; this directory's rig.sh is added as /tests/rig.sh
 #   KERNEL-DEB     Debian's kernel package the guests boot: its KVM modules are loaded
@@ -22,7 +23,8 @@ set -euo pipefail
 . "$(dirname "$0")/../../build-scripts/lib.sh"
 want_help "${1:-}"
 [ $# -eq 6 ] || { usage >&2; exit 2; }
-OUT=$1 QEMU=$2 BASE=$3 DEB=$4 BM=$5 LNX=$6
+OUT=$(realpath -m "$1") QEMU=$(realpath -m "$2") BASE=$(realpath -m "$3")
+DEB=$(realpath -m "$4") BM=$(realpath -m "$5") LNX=$(realpath -m "$6")
 for f in "$QEMU" "$BASE" "$DEB" "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz"; do
     [ -e "$f" ] || die "$f is missing"
 done
@@ -40,8 +42,9 @@ KVM_MODULES="kernel/virt/lib/irqbypass.ko kernel/drivers/crypto/ccp/ccp.ko
     kernel/drivers/firmware/qemu_fw_cfg.ko"
 tmp="$STAGE.deb"
 rm -rf "$tmp" && mkdir -p "$tmp"
-dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$tmp" --wildcards \
-    $(for m in $KVM_MODULES; do printf "./lib/modules/*/%s* " "$m"; done)
+patterns=()
+for m in $KVM_MODULES; do patterns+=("./lib/modules/*/$m*"); done
+dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$tmp" --wildcards "${patterns[@]}"
 load=""
 for m in $KVM_MODULES; do
     set -- "$tmp"/lib/modules/*/"$m"*
@@ -51,6 +54,7 @@ for m in $KVM_MODULES; do
     *.ko) cp "$1" "$STAGE/lib/modules/$name" ;;
     *.ko.xz) xz -dc "$1" >"$STAGE/lib/modules/$name" ;;
     *.ko.zst) zstd -qdc "$1" >"$STAGE/lib/modules/$name" ;;
+    *.ko.gz) gzip -dc "$1" >"$STAGE/lib/modules/$name" ;;
     *) die "unknown module format: $1" ;;
     esac
     load+="$name"$'\n'
@@ -65,15 +69,22 @@ mv "$STAGE/lib/modules/load.new" "$STAGE/lib/modules/load"
 R="$STAGE/rig"
 mkdir -p "$R/bin" "$R/share/qemu"
 strip --strip-unneeded -o "$R/bin/qemu-system-x86_64" "$QEMU"
-for lib in $(ldd "$QEMU" | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }'); do
+deps=$(ldd "$QEMU") || die "ldd $QEMU failed"
+! grep -q 'not found' <<<"$deps" || die "$QEMU: libraries not found: $(grep 'not found' <<<"$deps")"
+for lib in $(awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' <<<"$deps"); do
     mkdir -p "$STAGE$(dirname "$lib")"
     cp -L "$lib" "$STAGE$lib"
 done
 for rom in kvmvapic.bin linuxboot_dma.bin linuxboot.bin multiboot_dma.bin multiboot.bin pvh.bin; do
     cp "$DATA/$rom" "$R/share/qemu/"
 done
-mkdir -p "$STAGE/usr/share/seabios"
-cp /usr/share/seabios/bios-256k.bin "$STAGE/usr/share/seabios/"
+bios=""
+for d in $("$QEMU" -L help); do
+    [ -f "$d/bios-256k.bin" ] && { bios=$d/bios-256k.bin; break; }
+done
+[ -n "$bios" ] || die "no bios-256k.bin in the directories of $QEMU -L help (seabios)"
+mkdir -p "$STAGE$(dirname "$bios")"
+cp "$bios" "$STAGE$bios"
 
 GT="$R/share/kvmport/guest-tools"
 mkdir -p "$GT/baremetal" "$GT/linux/x86_64"
@@ -83,5 +94,6 @@ cp "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz" "$GT/linux/x86_64/"
 (cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
     cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -6n >"$OUT.tmp"
 rm -rf "$STAGE"
+sha256sum "$QEMU" >"$OUT.qemu"
 mv "$OUT.tmp" "$OUT"
 step "rig: $OUT ($(du -k "$OUT" | cut -f1) KiB; L1 modules: $(echo $load))"
