@@ -75,7 +75,7 @@ install() {
 guest_tools() {
     step "guest-tools: $BUILD_DIR/guest-tools"
     make -C "$ROOT/guest-tools" -j"$(nproc)" O="$BUILD_DIR/guest-tools" \
-        QEMU="$PREFIX/bin/qemu-system-x86_64" --no-print-directory \
+        QEMU="$PREFIX/bin/qemu-system-x86_64" QTEST="$BUILD_DIR/tests/qtest" --no-print-directory \
         >"$BUILD_DIR/guest-tools.log" 2>&1 ||
         { tail -n 30 "$BUILD_DIR/guest-tools.log" >&2; die "guest-tools failed; see $BUILD_DIR/guest-tools.log"; }
     install_guest_tools

@@ -511,7 +511,8 @@ class RigRun(Run):
         gt = guest_tools_dir(opts.build_dir)
         self.rig_image = os.path.join(gt, 'rig', 'initramfs.cpio.gz')
         self.rig_kernel = os.path.join(gt, 'linux', 'x86_64', 'vmlinuz')
-        self.l2 = Guest(opts.guest, None, gt=f'{RIG_ROOT}/share/kvmport/guest-tools')
+        self.l2 = Guest(guest.spec, None, gt=f'{RIG_ROOT}/share/kvmport/guest-tools')
+        self.where = 'in L2 under KVM through the nested-KVM rig (L1: TCG, -cpu max)'
         self.argv_file = None
         self.l1_lines = []
         self.rig_exit = None
@@ -550,8 +551,7 @@ class RigRun(Run):
             raise RunFailure(f'the rig embeds another qemu-system-x86_64 than '
                              f'{self.binary()} (install and rebuild the rig: '
                              'build-scripts/build.sh install guest-tools)')
-        self.emit(f'# {self.prefix}: {self.reason}: in L2 under KVM through the '
-                  'nested-KVM rig (L1: TCG, -cpu max)')
+        self.emit(f'# {self.prefix}: {self.reason}: {self.where}')
         with tempfile.TemporaryDirectory(prefix='kvmport-rig-') as tmp:
             self.argv_file = os.path.join(tmp, 'argv')
             with open(self.argv_file, 'w', encoding='utf-8') as f:
@@ -605,6 +605,43 @@ class RigRun(Run):
             self.emit(f'# last {len(tail)} L1 console lines:')
         for text in tail:
             self.emit(f'#   {ESCAPES.sub("", text)}')
+
+
+class RigExec(RigRun):
+    """--rig-exec: a command (opts.extra) run in L1 of the rig instead of an L2 guest;
+    its stdout printed as it comes, its stderr as comments, its exit status ours."""
+
+    def __init__(self, opts):
+        # an x86_64 guest only picks the host's binary and option ROMs
+        super().__init__(opts, Guest('baremetal:msr', opts.build_dir), '--rig-exec')
+        self.prefix = opts.name or 'rig-exec'
+        self.where = 'in L1 of the nested-KVM rig (TCG, -cpu max; /dev/kvm from kvm-amd)'
+
+    def l2_command(self):
+        return list(self.opts.extra)
+
+    def line(self, raw):
+        if raw.startswith(b'L2| '):
+            out(raw[4:].decode('utf-8', 'replace').rstrip('\r'))
+        elif raw.startswith(b'L2E| '):
+            out('# ' + raw[5:].decode('utf-8', 'replace').rstrip('\r'))
+        else:
+            super().line(raw)
+
+
+def rig_exec(opts):
+    """Run opts.extra in L1; exit with its status (2 and a `not ok` line when L1 fails)."""
+    r = RigExec(opts)
+    try:
+        r.run()
+        problems = r.problems
+    except RunFailure as err:
+        problems = [str(err)] + r.problems
+    if problems or r.exitcode is None:
+        out(f'not ok - {r.prefix}: nested-KVM rig: {"; ".join(problems) or "no exit status"}')
+        r.console_tail()
+        return 2
+    return 0 if r.exitcode == 0 else 1
 
 
 def out(text):
@@ -725,7 +762,8 @@ def parse_args(argv):
         usage='%(prog)s --guest KIND:NAME [options] [-- extra qemu args]\n'
               '       %(prog)s --guest firmware[:ARCH] --param expect=REGEX... [options] '
               '[-- extra qemu args]\n'
-              '       %(prog)s --probe-kvm baremetal|linux-x86_64')
+              '       %(prog)s --probe-kvm baremetal|linux-x86_64\n'
+              '       %(prog)s --rig-exec [options] -- COMMAND...')
     ap.add_argument('--guest', help='baremetal:NAME, linux-x86_64:TEST, linux-aarch64:TEST '
                     'or firmware[:ARCH]')
     ap.add_argument('--probe-kvm', metavar='KIND',
@@ -754,6 +792,10 @@ def parse_args(argv):
                     help='--accel kvm, x86_64 guests: run the guest in L2 through the '
                     'nested-KVM rig; auto (default): when this host cannot run that kind '
                     'of guest under KVM (the --probe-kvm check)')
+    ap.add_argument('--rig-exec', action='store_true',
+                    help='run the command after -- in L1 of the nested-KVM rig (its /rig '
+                    'has qemu-system-x86_64 and the qtests that need KVM); its stdout '
+                    'as it comes, stderr as comments, its exit status (0 or 1; 2: L1 failed)')
     ap.add_argument('--show-command', action='store_true',
                     help='print the QEMU command line as a comment')
     opts = ap.parse_args(argv)
@@ -774,8 +816,10 @@ def parse_args(argv):
                 ap.error(f"--param '{p}': not a regular expression: {err}")
         params.append((k, v))
     opts.param = params
-    if bool(opts.guest) == bool(opts.probe_kvm):
-        ap.error('give exactly one of --guest and --probe-kvm')
+    if sum(map(bool, (opts.guest, opts.probe_kvm, opts.rig_exec))) != 1:
+        ap.error('give exactly one of --guest, --probe-kvm and --rig-exec')
+    if opts.rig_exec and not extra:
+        ap.error('--rig-exec needs a command after --')
     if opts.rig == 'on' and (opts.accel != 'kvm' or opts.migrate or not
                              (opts.guest or '').startswith(('baremetal:', 'linux-x86_64:'))):
         ap.error('--rig on runs baremetal and linux-x86_64 guests with --accel kvm, '
@@ -794,6 +838,8 @@ def main(argv):
     logging.getLogger('qemu').setLevel(logging.CRITICAL)
     if opts.probe_kvm:
         return probe_kvm(opts.probe_kvm, opts)
+    if opts.rig_exec:
+        return rig_exec(opts)
     if opts.show_command:
         r = Run(opts, Guest(opts.guest, opts.build_dir))
         out('# ' + shlex.join([r.binary()] + r.qemu_args()))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn `meson test` results into one TAP stream, one line per subtest.
 
-Usage: meson-tap.py TESTLOG.JSON TEST...
+Usage: meson-tap.py [--rig TEST=TAPFILE]... TESTLOG.JSON TEST...
 
 meson counts a test program as one result, so the subtests a qtest skips
 (g_test_skip, with the reason) would not show in the totals. This reads
@@ -10,6 +10,11 @@ qtest-x86_64/kvm-caps-test), every TAP result line of its output, named
 "TEST/<subtest>", keeping "# SKIP <reason>". A test whose result is not OK
 or SKIP gets one more "not ok" line with meson's result, and a test that
 did not run at all one "not ok ... not run".
+
+--rig TEST=TAPFILE: TEST's subtests that also ran in L1 of the nested-KVM rig (a host
+without a usable /dev/kvm skips them; check.sh runs them there): their result replaces
+the host's line, marked "[L1, nested-KVM rig]", and a subtest the host did not register
+(it registers its KVM cases only with KVM) is added after TEST's others.
 """
 import json
 import re
@@ -18,19 +23,38 @@ import sys
 TAP = re.compile(r'^(ok|not ok) \d+ (?:- )?(.*?)(\s+# (SKIP|TODO)\b.*)?$')
 
 
+def rig_results(path):
+    """{subtest: 'ok' or 'not ok'} of a qtest's TAP output from the rig."""
+    found = {}
+    with open(path) as f:
+        for line in f:
+            m = TAP.match(line.rstrip('\n'))
+            if m and not m.group(3):
+                found[m.group(2) if m.group(2).startswith('/') else '/' + m.group(2)] = \
+                    m.group(1)
+    return found
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] in ('-h', '--help'):
+    args = sys.argv[1:]
+    if len(args) < 2 or args[0] in ('-h', '--help'):
         print(__doc__.strip())
-        return 0 if len(sys.argv) > 1 else 2
+        return 0 if args else 2
+    rig = {}                     # TEST -> {subtest: (ok, rest)}
+    while args and args[0] == '--rig':
+        test, _, path = args[1].partition('=')
+        rig[test] = rig_results(path)
+        args = args[2:]
     results = {}
-    with open(sys.argv[1]) as log:
+    with open(args[0]) as log:
         for line in log:
             entry = json.loads(line)
             # "qemu:qtest+qtest-x86_64 / qtest-x86_64/qom-test": the part after the suite
             results[entry['name'].split(' / ')[-1]] = entry
     n = 0
-    for name in sys.argv[2:]:
+    for name in args[1:]:
         entry = results.get(name)
+        from_rig = dict(rig.get(name, {}))
         if entry is None:
             n += 1
             print(f'not ok {n} {name} - not run')
@@ -42,8 +66,15 @@ def main():
                 continue
             subtests += 1
             n += 1
-            print(f'{m.group(1)} {n} {name}{m.group(2) if m.group(2).startswith("/") else "/" + m.group(2)}'
-                  f'{m.group(3) or ""}')
+            sub = m.group(2) if m.group(2).startswith('/') else '/' + m.group(2)
+            if sub in from_rig:
+                print(f'{from_rig.pop(sub)} {n} {name}{sub} # [L1, nested-KVM rig]')
+                continue
+            print(f'{m.group(1)} {n} {name}{sub}{m.group(3) or ""}')
+        for sub, status in from_rig.items():
+            subtests += 1
+            n += 1
+            print(f'{status} {n} {name}{sub} # [L1, nested-KVM rig]')
         if entry['result'] not in ('OK', 'SKIP') or subtests == 0:
             n += 1
             ok = 'ok' if entry['result'] in ('OK', 'SKIP') else 'not ok'

@@ -1,13 +1,14 @@
 #!/bin/bash
 # Build the L1 initramfs of the nested-KVM rig (called by guest-tools/rig/Makefile).
 #
-# Usage: guest-tools/rig/mkrig.sh OUT QEMU BASE KERNEL-DEB BAREMETAL-DIR LINUX-DIR
+# Usage: guest-tools/rig/mkrig.sh OUT QEMU BASE KERNEL-DEB BAREMETAL-DIR LINUX-DIR QTEST-DIR
 #
 #   OUT            the gzip-compressed newc cpio to write; OUT.qemu gets the sha256 of
 #                  QEMU (run-guest.py checks that the host runs the same binary)
 #   QEMU           the installed qemu-system-x86_64 (PREFIX/bin): copied, stripped, with
-#                  the shared libraries it loads, the x86 option ROMs of PREFIX/share/qemu
-#                  and SeaBIOS's bios-256k.bin from where QEMU finds it (-L help)
+#                  the shared libraries it loads, the x86 option ROMs of PREFIX/share/qemu,
+#                  SeaBIOS's images and iPXE's efi-*.rom from where QEMU finds them (-L help:
+#                  the qtests start machines with their default VGA and NIC)
 #   BASE           the x86_64 guest initramfs (guest-tools/linux): /init, busybox,
 #                  rdmsr/wrmsr, msr.ko; this directory's rig.sh is added as /tests/rig.sh
 #   KERNEL-DEB     Debian's kernel package the guests boot: its KVM modules are loaded
@@ -15,6 +16,9 @@
 #                  -cpu max is an AMD CPU with SVM and nested paging) and qemu_fw_cfg
 #   BAREMETAL-DIR  the bare-metal test guests (*.elf), for L2
 #   LINUX-DIR      the x86_64 Linux guest (x86_64/vmlinuz, x86_64/initramfs.cpio.gz), for L2
+#   QTEST-DIR      the build's tests/qtest: the qtests that need KVM (kvm-caps-test,
+#                  x86-ppin-test, x86-boot-serial-test, stack/kvmport-cap-shim.so) go to
+#                  /rig/qtest, run in L1 by check.sh where the host has no usable /dev/kvm
 #
 # In L1 everything L2 needs is under /rig: bin/qemu-system-x86_64, share/qemu (found from
 # the binary's prefix), share/kvmport/guest-tools/{baremetal,linux/x86_64}; L1 boots with
@@ -22,10 +26,12 @@
 set -euo pipefail
 . "$(dirname "$0")/../../build-scripts/lib.sh"
 want_help "${1:-}"
-[ $# -eq 6 ] || { usage >&2; exit 2; }
+[ $# -eq 7 ] || { usage >&2; exit 2; }
 OUT=$(realpath -m "$1") QEMU=$(realpath -m "$2") BASE=$(realpath -m "$3")
-DEB=$(realpath -m "$4") BM=$(realpath -m "$5") LNX=$(realpath -m "$6")
-for f in "$QEMU" "$BASE" "$DEB" "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz"; do
+DEB=$(realpath -m "$4") BM=$(realpath -m "$5") LNX=$(realpath -m "$6") QT=$(realpath -m "$7")
+QTESTS="kvm-caps-test x86-ppin-test x86-boot-serial-test stack/kvmport-cap-shim.so"
+for f in "$QEMU" "$BASE" "$DEB" "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz" \
+         $(for t in $QTESTS; do echo "$QT/$t"; done); do
     [ -e "$f" ] || die "$f is missing"
 done
 DATA=$(dirname "$(dirname "$QEMU")")/share/qemu
@@ -69,22 +75,30 @@ mv "$STAGE/lib/modules/load.new" "$STAGE/lib/modules/load"
 R="$STAGE/rig"
 mkdir -p "$R/bin" "$R/share/qemu"
 strip --strip-unneeded -o "$R/bin/qemu-system-x86_64" "$QEMU"
-deps=$(ldd "$QEMU") || die "ldd $QEMU failed"
-! grep -q 'not found' <<<"$deps" || die "$QEMU: libraries not found: $(grep 'not found' <<<"$deps")"
-for lib in $(awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' <<<"$deps"); do
+deps=$(ldd "$QEMU" $(for t in $QTESTS; do echo "$QT/$t"; done)) || die "ldd failed"
+! grep -q 'not found' <<<"$deps" || die "libraries not found: $(grep 'not found' <<<"$deps")"
+for lib in $(awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' <<<"$deps" | sort -u); do
     mkdir -p "$STAGE$(dirname "$lib")"
     cp -L "$lib" "$STAGE$lib"
 done
 for rom in kvmvapic.bin linuxboot_dma.bin linuxboot.bin multiboot_dma.bin multiboot.bin pvh.bin; do
     cp "$DATA/$rom" "$R/share/qemu/"
 done
-bios=""
+bios="" ipxe=""
 for d in $("$QEMU" -L help); do
-    [ -f "$d/bios-256k.bin" ] && { bios=$d/bios-256k.bin; break; }
+    [ -z "$bios" ] && [ -f "$d/bios-256k.bin" ] && bios=$d
+    [ -z "$ipxe" ] && [ -f "$d/efi-e1000.rom" ] && ipxe=$d
 done
 [ -n "$bios" ] || die "no bios-256k.bin in the directories of $QEMU -L help (seabios)"
-mkdir -p "$STAGE$(dirname "$bios")"
-cp "$bios" "$STAGE$bios"
+[ -n "$ipxe" ] || die "no efi-e1000.rom in the directories of $QEMU -L help (ipxe-qemu)"
+mkdir -p "$STAGE$bios" "$STAGE$ipxe"
+cp "$bios"/*.bin "$STAGE$bios/"
+cp "$ipxe"/efi-*.rom "$STAGE$ipxe/"
+
+mkdir -p "$R/qtest/stack"
+for t in $QTESTS; do
+    strip --strip-unneeded -o "$R/qtest/$t" "$QT/$t"
+done
 
 GT="$R/share/kvmport/guest-tools"
 mkdir -p "$GT/baremetal" "$GT/linux/x86_64"
