@@ -95,7 +95,7 @@ install_guest_tools() {
         cp "$gt/linux/$a/vmlinuz" "$gt/linux/$a/initramfs.cpio.gz" "$dest/linux/$a/"
     done
     mkdir -p "$dest/rig"
-    cp "$gt/rig/initramfs.cpio.gz" "$gt/rig/initramfs.cpio.gz.qemu" "$dest/rig/"
+    cp "$gt/rig/initramfs.cpio.gz" "$gt/rig/initramfs.cpio.gz.sha256" "$dest/rig/"
     cp "$ROOT/guest-tools/run-guest.py" "$dest/"
     cp -r "$QEMU_DIR/python/qemu" "$dest/python/"
 }

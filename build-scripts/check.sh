@@ -112,20 +112,36 @@ qtest_rig() {
         script+="; echo \"# rig-qtest-exit $t \$?\""
     done
     step "check: qtests that need KVM, in L1 of the nested-KVM rig (no usable /dev/kvm here)"
+    # the rig carries the qtests just built: bring it up to date (a no-op when it is)
+    "$SCRIPTS/build.sh" guest-tools >"$LOG/qtest-rig-build.log" 2>&1 ||
+        { tail -n 20 "$LOG/qtest-rig-build.log" >&2; failed=$((failed + 1)); return; }
     "$ROOT/guest-tools/run-guest.py" --build-dir "$BUILD_DIR" --name qtest-rig --timeout 900 \
         --rig-exec -- sh -c "$script" >"$LOG/qtest-rig.out" 2>&1 || rc=$?
-    if [ $rc -eq 2 ] || ! grep -q '^# rig-qtest-exit ' "$LOG/qtest-rig.out"; then
-        echo "    the nested-KVM rig did not run the KVM qtests (exit $rc):" >&2
+    # the script ends with an echo: anything but 0 means L1 or its shell did not finish
+    if [ $rc -ne 0 ]; then
+        echo "    the nested-KVM rig did not run the KVM qtests through (exit $rc;" \
+             "$LOG/qtest-rig.out):" >&2
         grep -E '^not ok|^#' "$LOG/qtest-rig.out" | tail -n 20 | sed 's/^/    /' >&2
         failed=$((failed + 1))
         return
     fi
     for entry in "${RIG_QTESTS[@]}"; do
-        t=${entry%% *}
-        awk -v t="$t" '$0 == "# rig-qtest " t { on = 1; next }
+        set -- $entry
+        t=$1; shift
+        # a section without its end, or a program that failed without a failing subtest,
+        # is one more failure; so is a requested path without any result
+        awk -v t="$t" '$0 == "# rig-qtest " t { on = 1; seen = 1; next }
             on && index($0, "# rig-qtest-exit " t " ") == 1 {
-                if ($NF != 0) print "not ok 999 /exit-status-" $NF; on = 0; next }
-            on { print }' "$LOG/qtest-rig.out" >"$LOG/qtest-rig-$t.tap"
+                if ($NF != 0 && !failed) print "not ok 999 /exit-status-" $NF
+                on = 0; next }
+            on { print; if ($0 ~ /^not ok /) failed = 1 }
+            END { if (!seen) print "not ok 999 /not-run-in-L1"
+                  else if (on) print "not ok 999 /no-exit-status" }' \
+            "$LOG/qtest-rig.out" >"$LOG/qtest-rig-$t.tap"
+        for p; do
+            grep -qE "^(not )?ok [0-9]+ (- )?$p(/| |\$)" "$LOG/qtest-rig-$t.tap" ||
+                echo "not ok 999 $p/no-result-in-L1" >>"$LOG/qtest-rig-$t.tap"
+        done
         rig+=(--rig "qtest-x86_64/$t=$LOG/qtest-rig-$t.tap")
     done
 }

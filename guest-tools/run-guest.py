@@ -43,6 +43,11 @@ max for aarch64, QEMU's default for x86_64).
 KVM on this host, else print the reason and exit 1. It boots a probe guest (bare-metal
 msr.elf, or the Linux `probe` test) under KVM with a short timeout.
 
+--rig-exec -- COMMAND...: run COMMAND in L1 of the nested-KVM rig (below), where /rig has
+qemu-system-x86_64 and the qtests that need KVM (check.sh runs those there on a host
+without a usable /dev/kvm); its stdout is printed as it comes, its stderr as comments;
+exit 0 or 1 as the command, 2 when L1 itself failed.
+
 --rig auto|on|off (--accel kvm, x86_64 guests): run the guest in L2 through the nested-KVM
 rig (guest-tools/rig/README.md): QEMU runs an L1 Linux guest under TCG with -cpu max (AMD,
 SVM with nested paging), Debian's kvm-amd module gives L1 a /dev/kvm, and the stack's
@@ -513,6 +518,7 @@ class RigRun(Run):
         self.rig_kernel = os.path.join(gt, 'linux', 'x86_64', 'vmlinuz')
         self.l2 = Guest(guest.spec, None, gt=f'{RIG_ROOT}/share/kvmport/guest-tools')
         self.where = 'in L2 under KVM through the nested-KVM rig (L1: TCG, -cpu max)'
+        self.check_qtests = False
         self.argv_file = None
         self.l1_lines = []
         self.rig_exit = None
@@ -537,20 +543,24 @@ class RigRun(Run):
     def run(self):
         if self.opts.migrate:
             raise RunFailure('--migrate does not run through the nested-KVM rig')
-        missing = [f for f in (self.rig_image, self.rig_kernel, self.rig_image + '.qemu')
+        missing = [f for f in (self.rig_image, self.rig_kernel, self.rig_image + '.sha256')
                    if not os.path.exists(f)]
         if missing:
             raise RunFailure(f"nested-KVM rig missing: {', '.join(missing)} "
                              "(build it: build-scripts/build.sh guest-tools)")
-        # L2 must run the binary the host's cases run (the rig embeds the installed one)
-        with open(self.rig_image + '.qemu', encoding='utf-8') as f:
-            embedded = f.read().split()[0]
-        with open(self.binary(), 'rb') as f:
-            here = hashlib.sha256(f.read()).hexdigest()
-        if embedded != here:
-            raise RunFailure(f'the rig embeds another qemu-system-x86_64 than '
-                             f'{self.binary()} (install and rebuild the rig: '
-                             'build-scripts/build.sh install guest-tools)')
+        # L2 must run the binary the host's cases run (the rig embeds the installed one),
+        # and the qtests as built now
+        with open(self.rig_image + '.sha256', encoding='utf-8') as f:
+            embedded = [line.split(None, 1) for line in f if line.strip()]
+        for i, (sha, path) in enumerate(embedded):
+            path = self.binary() if i == 0 else path.strip()
+            if not (i == 0 or self.check_qtests) or not os.path.exists(path):
+                continue
+            with open(path, 'rb') as f:
+                if hashlib.sha256(f.read()).hexdigest() != sha:
+                    raise RunFailure(f'the rig embeds another {os.path.basename(path)} '
+                                     f'than {path} (rebuild it: build-scripts/build.sh '
+                                     'install guest-tools)')
         self.emit(f'# {self.prefix}: {self.reason}: {self.where}')
         with tempfile.TemporaryDirectory(prefix='kvmport-rig-') as tmp:
             self.argv_file = os.path.join(tmp, 'argv')
@@ -616,13 +626,16 @@ class RigExec(RigRun):
         super().__init__(opts, Guest('baremetal:msr', opts.build_dir), '--rig-exec')
         self.prefix = opts.name or 'rig-exec'
         self.where = 'in L1 of the nested-KVM rig (TCG, -cpu max; /dev/kvm from kvm-amd)'
+        self.check_qtests = True
 
     def l2_command(self):
         return list(self.opts.extra)
 
     def line(self, raw):
         if raw.startswith(b'L2| '):
-            out(raw[4:].decode('utf-8', 'replace').rstrip('\r'))
+            text = raw[4:].decode('utf-8', 'replace').rstrip('\r')
+            self.lines.append(text)
+            out(text)
         elif raw.startswith(b'L2E| '):
             out('# ' + raw[5:].decode('utf-8', 'replace').rstrip('\r'))
         else:
@@ -637,6 +650,8 @@ def rig_exec(opts):
         problems = r.problems
     except RunFailure as err:
         problems = [str(err)] + r.problems
+    except Exception as err:  # pylint: disable=broad-except
+        problems = [f'{type(err).__name__}: {err}'] + r.problems
     if problems or r.exitcode is None:
         out(f'not ok - {r.prefix}: nested-KVM rig: {"; ".join(problems) or "no exit status"}')
         r.console_tail()

@@ -12,9 +12,10 @@ or SKIP gets one more "not ok" line with meson's result, and a test that
 did not run at all one "not ok ... not run".
 
 --rig TEST=TAPFILE: TEST's subtests that also ran in L1 of the nested-KVM rig (a host
-without a usable /dev/kvm skips them; check.sh runs them there): their result replaces
-the host's line, marked "[L1, nested-KVM rig]", and a subtest the host did not register
-(it registers its KVM cases only with KVM) is added after TEST's others.
+without a usable /dev/kvm skips them; check.sh runs them there): a host SKIP is replaced
+by the rig's result (ok, not ok, or its own SKIP), marked "[L1, nested-KVM rig]"; a host
+result that is not a SKIP stays; a subtest the host did not register (it registers its
+KVM cases only with KVM) is added after TEST's others.
 """
 import json
 import re
@@ -24,15 +25,21 @@ TAP = re.compile(r'^(ok|not ok) \d+ (?:- )?(.*?)(\s+# (SKIP|TODO)\b.*)?$')
 
 
 def rig_results(path):
-    """{subtest: 'ok' or 'not ok'} of a qtest's TAP output from the rig."""
+    """{subtest: (status, SKIP comment or '')} of a qtest's TAP output from the rig."""
     found = {}
     with open(path) as f:
         for line in f:
             m = TAP.match(line.rstrip('\n'))
-            if m and not m.group(3):
-                found[m.group(2) if m.group(2).startswith('/') else '/' + m.group(2)] = \
-                    m.group(1)
+            if m:
+                sub = m.group(2) if m.group(2).startswith('/') else '/' + m.group(2)
+                skip = m.group(3).strip() if (m.group(4) or '') == 'SKIP' else ''
+                found[sub] = (m.group(1), skip)
     return found
+
+
+def rig_line(result, n, name):
+    status, skip = result
+    return f'{status} {n} {name} {skip + " " if skip else "# "}[L1, nested-KVM rig]'
 
 
 def main():
@@ -40,9 +47,12 @@ def main():
     if len(args) < 2 or args[0] in ('-h', '--help'):
         print(__doc__.strip())
         return 0 if args else 2
-    rig = {}                     # TEST -> {subtest: (ok, rest)}
+    rig = {}                     # TEST -> {subtest: 'ok' | 'not ok' | 'ok ... # SKIP why'}
     while args and args[0] == '--rig':
-        test, _, path = args[1].partition('=')
+        test, sep, path = (args[1] if len(args) > 1 else '').partition('=')
+        if not sep:
+            print('meson-tap.py: --rig needs TEST=TAPFILE', file=sys.stderr)
+            return 2
         rig[test] = rig_results(path)
         args = args[2:]
     results = {}
@@ -67,14 +77,15 @@ def main():
             subtests += 1
             n += 1
             sub = m.group(2) if m.group(2).startswith('/') else '/' + m.group(2)
-            if sub in from_rig:
-                print(f'{from_rig.pop(sub)} {n} {name}{sub} # [L1, nested-KVM rig]')
+            if sub in from_rig and (m.group(4) or '') == 'SKIP':
+                print(rig_line(from_rig.pop(sub), n, name + sub))
                 continue
+            from_rig.pop(sub, None)
             print(f'{m.group(1)} {n} {name}{sub}{m.group(3) or ""}')
         for sub, status in from_rig.items():
             subtests += 1
             n += 1
-            print(f'{status} {n} {name}{sub} # [L1, nested-KVM rig]')
+            print(rig_line(status, n, name + sub))
         if entry['result'] not in ('OK', 'SKIP') or subtests == 0:
             n += 1
             ok = 'ok' if entry['result'] in ('OK', 'SKIP') else 'not ok'

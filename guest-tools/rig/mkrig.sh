@@ -3,8 +3,9 @@
 #
 # Usage: guest-tools/rig/mkrig.sh OUT QEMU BASE KERNEL-DEB BAREMETAL-DIR LINUX-DIR QTEST-DIR
 #
-#   OUT            the gzip-compressed newc cpio to write; OUT.qemu gets the sha256 of
-#                  QEMU (run-guest.py checks that the host runs the same binary)
+#   OUT            the gzip-compressed newc cpio to write; OUT.sha256 gets the sha256 of
+#                  QEMU and of the qtests as built (run-guest.py refuses a rig whose
+#                  binaries are not the host's)
 #   QEMU           the installed qemu-system-x86_64 (PREFIX/bin): copied, stripped, with
 #                  the shared libraries it loads, the x86 option ROMs of PREFIX/share/qemu,
 #                  SeaBIOS's images and iPXE's efi-*.rom from where QEMU finds them (-L help:
@@ -108,6 +109,6 @@ cp "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz" "$GT/linux/x86_64/"
 (cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
     cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -6n >"$OUT.tmp"
 rm -rf "$STAGE"
-sha256sum "$QEMU" >"$OUT.qemu"
+sha256sum "$QEMU" $(for t in $QTESTS; do echo "$QT/$t"; done) >"$OUT.sha256"
 mv "$OUT.tmp" "$OUT"
 step "rig: $OUT ($(du -k "$OUT" | cut -f1) KiB; L1 modules: $(echo $load))"
