@@ -25,6 +25,18 @@ usage() {
     sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p}' "$0"
 }
 
+# copy_module SRC DEST: a kernel module as Debian ships it (.ko, or .ko.xz/.zst/.gz,
+# decompressed) to DEST, a plain .ko (for insmod in the busybox guests)
+copy_module() {
+    case "$1" in
+    *.ko) cp "$1" "$2" ;;
+    *.ko.xz) xz -dc "$1" >"$2" ;;
+    *.ko.zst) zstd -qdc "$1" >"$2" ;;
+    *.ko.gz) gzip -dc "$1" >"$2" ;;
+    *) die "unknown module format: $1" ;;
+    esac
+}
+
 want_help() {
     case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 }

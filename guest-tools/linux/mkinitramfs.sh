@@ -39,13 +39,7 @@ for m in $MODULES; do
     set -- "$PKGROOT"/lib/modules/*/"$m"*
     [ -e "$1" ] || die "module $m is not in the kernel package"
     name=$(basename "$m")
-    case "$1" in
-    *.ko) cp "$1" "$STAGE/lib/modules/$name" ;;
-    *.ko.xz) xz -dc "$1" >"$STAGE/lib/modules/$name" ;;
-    *.ko.zst) zstd -qdc "$1" >"$STAGE/lib/modules/$name" ;;
-    *.ko.gz) gzip -dc "$1" >"$STAGE/lib/modules/$name" ;;
-    *) die "unknown module format: $1" ;;
-    esac
+    copy_module "$1" "$STAGE/lib/modules/$name"
     echo "$name" >>"$STAGE/lib/modules/load"
 done
 tests=$(cd "$STAGE/tests" && echo *.sh)

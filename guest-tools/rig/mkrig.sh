@@ -57,13 +57,7 @@ for m in $KVM_MODULES; do
     set -- "$tmp"/lib/modules/*/"$m"*
     [ -e "$1" ] || die "module $m is not in $DEB"
     name=$(basename "$m")
-    case "$1" in
-    *.ko) cp "$1" "$STAGE/lib/modules/$name" ;;
-    *.ko.xz) xz -dc "$1" >"$STAGE/lib/modules/$name" ;;
-    *.ko.zst) zstd -qdc "$1" >"$STAGE/lib/modules/$name" ;;
-    *.ko.gz) gzip -dc "$1" >"$STAGE/lib/modules/$name" ;;
-    *) die "unknown module format: $1" ;;
-    esac
+    copy_module "$1" "$STAGE/lib/modules/$name"
     load+="$name"$'\n'
 done
 rm -rf "$tmp"
