@@ -7,7 +7,8 @@
 # --no-signature, with fixed diff settings), written to the path its note records
 # (refs/notes/stack; amend and rebase carry notes along). A commit without a note is a
 # new patch: it goes into --topic DIR, else the topic directory of the commit before it,
-# named after its subject. Patches no longer in the stack are removed.
+# named after its subject. Patches no longer in the stack are removed. patches/linux
+# (the kernel half, built by guest-tools/rig/kvm-modules.sh) is not QEMU's: left alone.
 # Apply then export with no edits leaves `git status` of this repository clean.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -69,7 +70,7 @@ changed=0
 while IFS= read -r -d '' f; do
     rel=${f#"$PATCHES_DIR"/}
     if [ ! -e "$tmp/$rel" ]; then rm -f "$f"; echo "removed  patches/$rel"; changed=1; fi
-done < <(find "$PATCHES_DIR" -name '*.patch' -print0)
+done < <(find "$PATCHES_DIR" -path "$PATCHES_DIR/linux" -prune -o -name '*.patch' -print0)
 for rel in series "${paths[@]}"; do
     if ! cmp -s "$tmp/$rel" "$PATCHES_DIR/$rel"; then
         mkdir -p "$PATCHES_DIR/$(dirname "$rel")"

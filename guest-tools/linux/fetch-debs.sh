@@ -3,7 +3,11 @@
 # stock kernel (the real image package the metapackage linux-image-<debarch> depends on)
 # and busybox-static. Prints the paths of the .debs on stdout, kernel first.
 #
-# Usage: guest-tools/linux/fetch-debs.sh x86_64|aarch64
+# Usage: guest-tools/linux/fetch-debs.sh x86_64|aarch64 [--kbuild]
+#
+# --kbuild: instead, what building modules for that kernel needs, at the kernel's exact
+# version: linux-headers-<abi>-<flavour>, linux-headers-<abi>-common, linux-kbuild-<M.m>
+# and linux-source-<M.m> (guest-tools/rig/kvm-modules.sh).
 #
 # The .debs are cached under $CACHE_DIR/guest-linux/debs (cache/ by default) and reused
 # without network. apt runs on a private state (cache/guest-linux/apt: package lists and
@@ -16,6 +20,12 @@ want_help "${1:-}"
 case "${1:-}" in
 x86_64) DEBARCH=amd64 ;;
 aarch64) DEBARCH=arm64 ;;
+*) usage >&2; exit 2 ;;
+esac
+KBUILD=0
+case "${2:-}" in
+'') ;;
+--kbuild) KBUILD=1 ;;
 *) usage >&2; exit 2 ;;
 esac
 
@@ -43,12 +53,14 @@ field() {
         sed -n "s/^$2: //p" | head -n1
 }
 
-# fetch PKG: print the cached .deb of PKG's candidate for $DEBARCH, downloading it if needed
+# fetch PKG [VERSION]: print the cached .deb of PKG (its candidate for $DEBARCH, or
+# VERSION), downloading it if needed
 fetch() {
-    local pkg=$1 ver deb
-    ver=$(field "$pkg:$DEBARCH" Version)
+    local pkg=$1 ver=${2:-} arch deb
+    [ -n "$ver" ] || ver=$(field "$pkg:$DEBARCH" Version)
     [ -n "$ver" ] || { echo "no package $pkg:$DEBARCH in the index" >&2; return 1; }
-    deb="$DEBS/${pkg}_${ver/:/%3a}_$DEBARCH.deb"
+    arch=$(field "$pkg:$DEBARCH" Architecture)
+    deb="$DEBS/${pkg}_${ver/:/%3a}_${arch:-$DEBARCH}.deb"
     if [ ! -s "$deb" ]; then
         step "guest-linux: fetch $pkg $ver ($DEBARCH)"
         (cd "$DEBS" && apt-get "${apt_opts[@]}" -qq download "$pkg:$DEBARCH=$ver") >&2 ||
@@ -68,7 +80,17 @@ resolve() {
     *) echo "cannot resolve $meta:$DEBARCH to a kernel image package (Depends: '$dep')" >&2
        return 1 ;;
     esac
-    fetch "$dep" && fetch busybox-static
+    if [ $KBUILD = 0 ]; then
+        fetch "$dep" && fetch busybox-static
+        return
+    fi
+    # linux-image-6.1.0-57-amd64 6.1.192-3: headers 6.1.0-57-{amd64,common}, 6.1 kbuild/source
+    local abi=${dep#linux-image-} ver mm
+    ver=$(field "$dep:$DEBARCH" Version)
+    mm=$(sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p' <<<"$ver")
+    [ -n "$mm" ] || { echo "cannot parse the version '$ver' of $dep" >&2; return 1; }
+    fetch "linux-headers-$abi" "$ver" && fetch "linux-headers-${abi%-*}-common" "$ver" &&
+        fetch "linux-kbuild-$mm" "$ver" && fetch "linux-source-$mm" "$ver"
 }
 
 ls "$APT/lists/"*"_binary-${DEBARCH}_Packages"* >/dev/null 2>&1 || update
