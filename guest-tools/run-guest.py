@@ -54,7 +54,12 @@ SVM with nested paging), Debian's kvm-amd module gives L1 a /dev/kvm, and the st
 QEMU inside L1 runs the guest under KVM with the same options; its console and exit
 status are reported as for a guest on the host (the L1 lines as comments). auto (the
 default) takes the rig when this host cannot run that kind of guest under KVM (the
---probe-kvm check, which it runs) and says so; --migrate does not go through the rig.
+--probe-kvm check, which it runs) and says so. With --migrate, L1 migrates L2 the same
+way (HMP `migrate file:`, a new L2 QEMU with -incoming, one byte to its console).
+
+--rig-kvm stock|ppin: the KVM modules L1 loads: Debian's (stock, the default) or the
+build of patches/linux (ppin: KVM_CAP_PPIN; guest-tools/rig/kvm-modules.sh). ppin always
+takes the rig (--rig on); its TAP lines say "[L2, nested-KVM rig, KVM of patches/linux]".
 
 Examples:
   guest-tools/run-guest.py --guest baremetal:msr --smp 2 --param expect35=0x20002
@@ -97,6 +102,9 @@ PROBE_TIMEOUT = 20
 RIG_L1 = ['-accel', 'tcg', '-M', 'pc', '-cpu', 'max', '-smp', '2', '-m', '1536']
 RIG_ROOT = '/rig'
 RIG_OVERHEAD = 90
+# --rig-kvm: L1's kvmport.modules (guest-tools/linux/init) and what it means
+RIG_KVM = {'stock': (None, "Debian's KVM modules"),
+           'ppin': ('kvm-ppin', 'KVM modules of patches/linux, KVM_CAP_PPIN')}
 
 
 class RunFailure(Exception):
@@ -191,7 +199,7 @@ class Run:
     # ---- QEMU command line -------------------------------------------------------
     def qemu_args(self):
         o, g = self.opts, self.guest
-        args = ['-nodefaults', '-no-reboot', '-accel', o.accel,
+        args = ['-nodefaults', '-no-reboot', '-accel', ','.join([o.accel] + o.accel_opt),
                 '-M', o.machine or g.default_machine]
         cpu = o.cpu or g.default_cpu
         if cpu and cpu != 'none':
@@ -517,7 +525,9 @@ class RigRun(Run):
         self.rig_image = os.path.join(gt, 'rig', 'initramfs.cpio.gz')
         self.rig_kernel = os.path.join(gt, 'linux', 'x86_64', 'vmlinuz')
         self.l2 = Guest(guest.spec, None, gt=f'{RIG_ROOT}/share/kvmport/guest-tools')
-        self.where = 'in L2 under KVM through the nested-KVM rig (L1: TCG, -cpu max)'
+        self.kvm = opts.rig_kvm
+        self.where = ('in L2 under KVM through the nested-KVM rig (L1: TCG, -cpu max; '
+                      f'{RIG_KVM[self.kvm][1]})')
         self.check_qtests = False
         self.argv_file = None
         self.l1_lines = []
@@ -525,7 +535,8 @@ class RigRun(Run):
         self.rig_error = None
 
     def tap_check(self, name, status, detail):
-        super().tap_check(name, status, f'{detail} [L2, nested-KVM rig]'.lstrip())
+        mark = 'L2, nested-KVM rig' + (', KVM of patches/linux' if self.kvm == 'ppin' else '')
+        super().tap_check(name, status, f'{detail} [{mark}]'.lstrip())
 
     def l2_command(self):
         inner = Run(self.opts, self.l2, quiet=True)
@@ -536,13 +547,22 @@ class RigRun(Run):
     def qemu_args(self):
         return (['-nodefaults', '-no-reboot'] + RIG_L1 + self.rom_args() +
                 ['-kernel', self.rig_kernel, '-initrd', self.rig_image,
-                 '-append', 'console=ttyS0 quiet panic=-1 kvmport.test=rig',
+                 '-append', 'console=ttyS0 quiet panic=-1 kvmport.test=rig' +
+                 (f' kvmport.modules={RIG_KVM[self.kvm][0]}' if RIG_KVM[self.kvm][0] else ''),
                  '-fw_cfg',
-                 f"name=opt/kvmport/argv,file={self.argv_file.replace(',', ',,')}"])
+                 f"name=opt/kvmport/argv,file={self.argv_file.replace(',', ',,')}"] +
+                (['-fw_cfg', 'name=opt/kvmport/migrate,string=1',
+                  '-fw_cfg', f'name=opt/kvmport/timeout,string={int(self.opts.timeout)}']
+                 if self.opts.migrate else []))
+
+    def migrate(self, deadline):
+        # L1 migrates L2 (rig.sh) and says so: wait for that
+        self.read_until(deadline, lambda: self.migrated or self.ended)
+        if not self.migrated:
+            raise RunFailure('L1 did not migrate L2' +
+                             (f': {self.rig_error}' if self.rig_error else ''))
 
     def run(self):
-        if self.opts.migrate:
-            raise RunFailure('--migrate does not run through the nested-KVM rig')
         missing = [f for f in (self.rig_image, self.rig_kernel, self.rig_image + '.sha256')
                    if not os.path.exists(f)]
         if missing:
@@ -577,16 +597,27 @@ class RigRun(Run):
             self.qemu_log.append(text[5:])
             return
         self.l1_lines.append(text)
-        m = re.search(r'KVMPORT-RIG (l1|exit|error) ?(.*)$', text)
+        m = re.search(r'KVMPORT-RIG (l1|exit|error|migrated) ?(.*)$', text)
         if not m:
             return
-        if m.group(1) == 'exit':
+        if m.group(1) == 'migrated':
+            self.migrated = True
+            self.emit(f'# {self.prefix}: migrate in L1 (HMP, file:): {m.group(2)}')
+        elif m.group(1) == 'exit':
             self.rig_exit = int(m.group(2)) if m.group(2).isdigit() else None
         elif m.group(1) == 'error':
             self.rig_error = m.group(2)
             self.ended = True           # nothing more comes from L2
         else:
             self.emit(f'# {self.prefix}: L1 {m.group(2)}')
+            # L2 must run on the KVM modules asked for, as the kernel loaded them
+            # (out-of-tree ones taint it: an image without kvm-ppin falls back to Debian's)
+            origin = 'out-of-tree' if RIG_KVM[self.kvm][0] else 'in-tree'
+            want = (f'kvm modules: {RIG_KVM[self.kvm][0] or "stock"}: '
+                    f'kvm {origin}, kvm_amd {origin}')
+            if not m.group(2).endswith(want):
+                self.rig_error = f'L1 did not load the {self.kvm} KVM modules ({m.group(2)})'
+                self.ended = True
 
     def finish(self, wait):
         l2_log = self.qemu_log
@@ -625,7 +656,8 @@ class RigExec(RigRun):
         # an x86_64 guest only picks the host's binary and option ROMs
         super().__init__(opts, Guest('baremetal:msr', opts.build_dir), '--rig-exec')
         self.prefix = opts.name or 'rig-exec'
-        self.where = 'in L1 of the nested-KVM rig (TCG, -cpu max; /dev/kvm from kvm-amd)'
+        self.where = ('in L1 of the nested-KVM rig (TCG, -cpu max; /dev/kvm from '
+                      f'{RIG_KVM[self.kvm][1]})')
         self.check_qtests = True
 
     def l2_command(self):
@@ -700,6 +732,7 @@ def kvm_probe_reason(kind, opts):
     opts = copy.copy(opts)
     opts.guest, opts.param, opts.accel, opts.rig = guest, params, 'kvm', 'off'
     opts.smp, opts.machine, opts.extra, opts.migrate = '1', None, [], False
+    opts.accel_opt, opts.rig_kvm = [], 'stock'
     opts.timeout = min(opts.timeout, PROBE_TIMEOUT)
     g = Guest(guest, opts.build_dir)
     r = Run(opts, g, quiet=True)
@@ -752,9 +785,7 @@ def rig_reason(opts, guest):
             guest.firmware):
         return None
     if opts.rig == 'on':
-        return '--rig on'
-    if opts.migrate:
-        return None
+        return f'--rig-kvm {opts.rig_kvm}' if opts.rig_kvm != 'stock' else '--rig on'
     why = kvm_unusable()
     if why or not guest.linux:
         return why
@@ -784,6 +815,8 @@ def parse_args(argv):
     ap.add_argument('--probe-kvm', metavar='KIND',
                     help='exit 0 if KIND (baremetal, linux-x86_64) guests run under KVM')
     ap.add_argument('--accel', choices=('tcg', 'kvm'), default='tcg')
+    ap.add_argument('--accel-opt', action='append', default=[], metavar='PROP=VALUE',
+                    help='a property of the accelerator, e.g. cap-ppin=on (repeatable)')
     ap.add_argument('--machine', help='-M (default: pc for x86_64, virt for aarch64)')
     ap.add_argument('--cpu', help='-cpu (default: max for aarch64, QEMU\'s own for x86_64); '
                     '"none": no -cpu, the machine\'s default CPU')
@@ -807,6 +840,9 @@ def parse_args(argv):
                     help='--accel kvm, x86_64 guests: run the guest in L2 through the '
                     'nested-KVM rig; auto (default): when this host cannot run that kind '
                     'of guest under KVM (the --probe-kvm check)')
+    ap.add_argument('--rig-kvm', choices=tuple(RIG_KVM), default='stock',
+                    help="the KVM modules of the rig's L1: Debian's (stock, default) or "
+                    "patches/linux's (ppin, KVM_CAP_PPIN; implies --rig on)")
     ap.add_argument('--rig-exec', action='store_true',
                     help='run the command after -- in L1 of the nested-KVM rig (its /rig '
                     'has qemu-system-x86_64 and the qtests that need KVM); its stdout '
@@ -831,14 +867,21 @@ def parse_args(argv):
                 ap.error(f"--param '{p}': not a regular expression: {err}")
         params.append((k, v))
     opts.param = params
+    for p in opts.accel_opt:
+        if not re.fullmatch(r'[a-z][a-z0-9-]*=[^,\s]+', p):
+            ap.error(f"--accel-opt '{p}': expected PROP=VALUE (no commas or spaces)")
     if sum(map(bool, (opts.guest, opts.probe_kvm, opts.rig_exec))) != 1:
         ap.error('give exactly one of --guest, --probe-kvm and --rig-exec')
     if opts.rig_exec and not extra:
         ap.error('--rig-exec needs a command after --')
-    if opts.rig == 'on' and (opts.accel != 'kvm' or opts.migrate or not
+    rig_on = '--rig on'
+    if opts.rig_kvm != 'stock' and not opts.rig_exec:
+        if opts.rig == 'off':
+            ap.error(f'--rig-kvm {opts.rig_kvm} runs through the rig: not with --rig off')
+        opts.rig, rig_on = 'on', f'--rig-kvm {opts.rig_kvm} (it takes the rig)'
+    if opts.rig == 'on' and (opts.accel != 'kvm' or not
                              (opts.guest or '').startswith(('baremetal:', 'linux-x86_64:'))):
-        ap.error('--rig on runs baremetal and linux-x86_64 guests with --accel kvm, '
-                 'without --migrate')
+        ap.error(f'{rig_on} runs baremetal and linux-x86_64 guests with --accel kvm')
     if firmware and not params:
         ap.error('a firmware guest needs at least one --param expect=REGEX')
     if firmware and opts.migrate:

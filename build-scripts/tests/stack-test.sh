@@ -1,6 +1,7 @@
 #!/bin/bash
 # Stack checks (TAP): every patch applies with fuzz 0 to the pristine source, apply then
-# export reproduces patches/ byte for byte, and the tree's checkpatch.pl finds no errors.
+# export reproduces patches/ byte for byte, the tree's checkpatch.pl finds no errors, and
+# the kernel's checkpatch.pl --strict finds nothing in patches/linux.
 #
 # Usage: build-scripts/tests/stack-test.sh
 # Works in a scratch directory; qemu/ and patches/ are not touched. The upstream tarball
@@ -51,4 +52,18 @@ while read -r p; do
         not_ok "checkpatch: $p" "$(grep -E '^(ERROR|WARNING|total)' <<<"$out" | head -n 20)"
     fi
 done < <(series_entries)
+
+# patches/linux: the kernel's own checkpatch.pl --strict (kept by kvm-modules.sh from
+# linux-source) finds nothing at all
+KCP="$BUILD_DIR/guest-tools/rig/kvm-ppin/checkpatch/checkpatch.pl"
+while read -r p; do
+    if [ ! -f "$KCP" ]; then
+        skip "kernel checkpatch --strict: linux/$p" "no $KCP (build-scripts/build.sh guest-tools builds it)"
+    elif out=$(perl "$KCP" --strict --no-tree --no-color "$PATCHES_DIR/linux/$p" 2>&1) &&
+            grep -q 'total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+        ok "kernel checkpatch --strict: linux/$p ($(grep -o 'total: .* lines checked' <<<"$out"))"
+    else
+        not_ok "kernel checkpatch --strict: linux/$p" "$(grep -E '^(ERROR|WARNING|CHECK|total)' <<<"$out" | head -n 20)"
+    fi
+done < <(grep -v '^\s*\(#\|$\)' "$PATCHES_DIR/linux/series")
 tap_done

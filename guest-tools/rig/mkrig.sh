@@ -2,6 +2,7 @@
 # Build the L1 initramfs of the nested-KVM rig (called by guest-tools/rig/Makefile).
 #
 # Usage: guest-tools/rig/mkrig.sh OUT QEMU BASE KERNEL-DEB BAREMETAL-DIR LINUX-DIR QTEST-DIR
+#                                 KVM-PPIN-DIR
 #
 #   OUT            the gzip-compressed newc cpio to write; OUT.sha256 gets the sha256 of
 #                  QEMU and of the qtests as built (run-guest.py refuses a rig whose
@@ -19,7 +20,10 @@
 #   LINUX-DIR      the x86_64 Linux guest (x86_64/vmlinuz, x86_64/initramfs.cpio.gz), for L2
 #   QTEST-DIR      the build's tests/qtest: the qtests that need KVM (kvm-caps-test,
 #                  x86-ppin-test, x86-boot-serial-test, stack/kvmport-cap-shim.so) go to
-#                  /rig/qtest, run in L1 by check.sh where the host has no usable /dev/kvm
+#                  /rig/qtest, run in L1 by check.sh
+#   KVM-PPIN-DIR   kvm.ko and kvm-amd.ko of patches/linux (kvm-modules.sh): in
+#                  /lib/modules/kvm-ppin, loaded instead of Debian's when L1 boots with
+#                  kvmport.modules=kvm-ppin (run-guest.py --rig-kvm ppin)
 #
 # In L1 everything L2 needs is under /rig: bin/qemu-system-x86_64, share/qemu (found from
 # the binary's prefix), share/kvmport/guest-tools/{baremetal,linux/x86_64}; L1 boots with
@@ -27,11 +31,13 @@
 set -euo pipefail
 . "$(dirname "$0")/../../build-scripts/lib.sh"
 want_help "${1:-}"
-[ $# -eq 7 ] || { usage >&2; exit 2; }
+[ $# -eq 8 ] || { usage >&2; exit 2; }
 OUT=$(realpath -m "$1") QEMU=$(realpath -m "$2") BASE=$(realpath -m "$3")
 DEB=$(realpath -m "$4") BM=$(realpath -m "$5") LNX=$(realpath -m "$6") QT=$(realpath -m "$7")
+PPIN=$(realpath -m "$8")
 QTESTS="kvm-caps-test x86-ppin-test x86-boot-serial-test stack/kvmport-cap-shim.so"
 for f in "$QEMU" "$BASE" "$DEB" "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz" \
+         "$PPIN/kvm.ko" "$PPIN/kvm-amd.ko" \
          $(for t in $QTESTS; do echo "$QT/$t"; done); do
     [ -e "$f" ] || die "$f is missing"
 done
@@ -61,6 +67,9 @@ for m in $KVM_MODULES; do
     load+="$name"$'\n'
 done
 rm -rf "$tmp"
+# patches/linux's build of the same two (kvm-amd.ko needs the kvm.ko it was built with)
+mkdir -p "$STAGE/lib/modules/kvm-ppin"
+cp "$PPIN/kvm.ko" "$PPIN/kvm-amd.ko" "$STAGE/lib/modules/kvm-ppin/"
 { printf '%s' "$load"; cat "$STAGE/lib/modules/load"; } >"$STAGE/lib/modules/load.new"
 mv "$STAGE/lib/modules/load.new" "$STAGE/lib/modules/load"
 
@@ -105,4 +114,5 @@ cp "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz" "$GT/linux/x86_64/"
 rm -rf "$STAGE"
 sha256sum "$QEMU" $(for t in $QTESTS; do echo "$QT/$t"; done) >"$OUT.sha256"
 mv "$OUT.tmp" "$OUT"
-step "rig: $OUT ($(du -k "$OUT" | cut -f1) KiB; L1 modules: $(echo $load))"
+step "rig: $OUT ($(du -k "$OUT" | cut -f1) KiB; L1 modules: $(echo $load);" \
+    "kvm-ppin: kvm.ko kvm-amd.ko)"
