@@ -11,6 +11,10 @@
  *                           and KVM_GET_MSR_INDEX_LIST lists them too;
  *                           M=V: the pretended guest writes V to M when
  *                           it first runs (KVM_RUN)
+ * KVMPORT_SHIM_HIDE_MSRS=M,M,...  MSR indices dropped from the real kernel's
+ *                           KVM_GET_MSR_INDEX_LIST (a kernel with
+ *                           KVM_CAP_PPIN, patches/linux, lists the PPIN
+ *                           MSRs; the pretended kernel may not)
  * KVMPORT_SHIM_LOG=FILE     append one line per intercepted call, per
  *                           KVM_ENABLE_CAP (any capability), per shim MSR
  *                           set or get, per write of the pretended guest,
@@ -100,6 +104,24 @@ static int shim_msr(uint32_t index)
     return -1;
 }
 
+/* INDEX is in KVMPORT_SHIM_HIDE_MSRS */
+static bool shim_hidden(uint32_t index)
+{
+    const char *list = getenv("KVMPORT_SHIM_HIDE_MSRS");
+    char *end;
+
+    while (list && *list) {
+        if (strtoul(list, &end, 0) == index) {
+            return true;
+        }
+        if (end == list) {
+            break;
+        }
+        list = *end == ',' ? end + 1 : end;
+    }
+    return false;
+}
+
 /* KVM_RUN: the pretended guest makes the writes it was given, once */
 static void shim_guest_runs(void)
 {
@@ -160,13 +182,14 @@ static int shim_msrs_ioctl(int (*real_ioctl)(int, unsigned long, ...),
 }
 
 /*
- * KVM_GET_MSR_INDEX_LIST: the kernel's list, then the shim's MSRs. Like the
+ * KVM_GET_MSR_INDEX_LIST: the kernel's list without KVMPORT_SHIM_HIDE_MSRS,
+ * then the shim's MSRs. Like the
  * kernel, E2BIG with the needed count when the caller's list is too short.
  */
 static int shim_msr_list(int (*real_ioctl)(int, unsigned long, ...),
                          int fd, struct kvm_msr_list *list)
 {
-    uint32_t room = list->nmsrs, n;
+    uint32_t room = list->nmsrs, all_n, n, j;
     struct kvm_msr_list probe = { .nmsrs = 0 };
     struct kvm_msr_list *all;
     int i, ret;
@@ -184,7 +207,13 @@ static int shim_msr_list(int (*real_ioctl)(int, unsigned long, ...),
         free(all);
         return ret;
     }
-    n = all->nmsrs;
+    all_n = all->nmsrs;
+    n = 0;
+    for (j = 0; j < all_n; j++) {
+        if (!shim_hidden(all->indices[j])) {
+            all->indices[n++] = all->indices[j];
+        }
+    }
     for (i = 0; i < shim_nmsrs; i++) {
         all->indices[n++] = shim_msrs[i].index;
     }
@@ -196,7 +225,8 @@ static int shim_msr_list(int (*real_ioctl)(int, unsigned long, ...),
     }
     memcpy(list->indices, all->indices, n * sizeof(all->indices[0]));
     free(all);
-    shim_log("msr index list: %u entries, %d from the shim\n", n, shim_nmsrs);
+    shim_log("msr index list: %u entries, %d from the shim, %u hidden\n", n,
+             shim_nmsrs, all_n - (n - shim_nmsrs));
     return 0;
 }
 
@@ -241,7 +271,8 @@ int ioctl(int fd, unsigned long request, ...)
     if (request == KVM_RUN && getenv("KVMPORT_SHIM_MSRS")) {
         shim_guest_runs();
     }
-    if (request == KVM_GET_MSR_INDEX_LIST && getenv("KVMPORT_SHIM_MSRS")) {
+    if (request == KVM_GET_MSR_INDEX_LIST &&
+        (getenv("KVMPORT_SHIM_MSRS") || getenv("KVMPORT_SHIM_HIDE_MSRS"))) {
         return shim_msr_list(real_ioctl, fd, arg);
     }
     if ((request == KVM_SET_MSRS || request == KVM_GET_MSRS) &&

@@ -26,6 +26,9 @@
 static char *shim_path;
 static bool have_kvm;
 
+/* The PPIN MSRs the pretended kernel with KVM_CAP_PPIN serves */
+static const char ppin_msrs[] = "0x4e,0x4f,0xc00102f0,0xc00102f1";
+
 /*
  * A test of the KVM path: true if it can run here; otherwise it is marked
  * skipped with the reason, and still counts (as a skip) in the totals.
@@ -44,26 +47,32 @@ static bool need_kvm(bool x86_only)
     return true;
 }
 
+/* KVM_CHECK_EXTENSION of CAP on a new VM (0 if none can be created) */
+static int vm_check_extension(unsigned int cap)
+{
+    int sys_fd, vm_fd, ret = 0;
+
+    sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    g_assert_cmpint(sys_fd, >=, 0);
+    vm_fd = ioctl(sys_fd, KVM_CREATE_VM, 0);
+    if (vm_fd >= 0) {
+        ret = ioctl(vm_fd, KVM_CHECK_EXTENSION, cap);
+        close(vm_fd);
+    }
+    close(sys_fd);
+    return ret;
+}
+
 /*
  * need_kvm(), and the kernel has KVM_CAP_X86_USER_SPACE_MSR (the MSR filter
  * QEMU serves PPIN through without KVM_CAP_PPIN); else skips with the reason.
  */
 static bool need_user_space_msr(void)
 {
-    int sys_fd, vm_fd, ret = 0;
-
     if (!need_kvm(true)) {
         return false;
     }
-    sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    g_assert_cmpint(sys_fd, >=, 0);
-    vm_fd = ioctl(sys_fd, KVM_CREATE_VM, 0);
-    if (vm_fd >= 0) {
-        ret = ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR);
-        close(vm_fd);
-    }
-    close(sys_fd);
-    if (ret <= 0) {
+    if (vm_check_extension(KVM_CAP_X86_USER_SPACE_MSR) <= 0) {
         g_test_skip("the kernel lacks KVM_CAP_X86_USER_SPACE_MSR");
         return false;
     }
@@ -219,7 +228,19 @@ static void test_on_unsupported(void)
             break;
         }
     }
-    if (!name) {
+    if (!name && g_str_equal(qtest_get_arch(), "x86_64")) {
+        /* a kernel with every cap (patches/linux): the shim hides one */
+        const char *env[] = {
+            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP",
+            G_STRINGIFY(VENDOR_CAP_PPIN), "KVMPORT_SHIM_VALUE", "0",
+            "KVMPORT_SHIM_HIDE_MSRS", ppin_msrs, NULL,
+        };
+
+        assert_startup_error(env, "-accel kvm,cap-ppin=on",
+                             "kvm: cap-ppin=on, but the kernel does not "
+                             "support KVM capability 250 "
+                             "(KVM_CHECK_EXTENSION returned 0)", true);
+    } else if (!name) {
         g_test_skip("this kernel supports every capability in the table");
     } else {
         g_autofree char *args = g_strdup_printf("-accel kvm,cap-%s=on", name);
@@ -373,6 +394,12 @@ static char *shim_log_path(void)
  * the shim offers that capability, with MSRS (a list) it serves those MSRs
  * and lists them in KVM_GET_MSR_INDEX_LIST.
  */
+/*
+ * QEMU with the shim: logging only, or (CAP) pretending the kernel's answer
+ * for that capability.  The shim then also hides the real kernel's PPIN
+ * MSRs (a kernel with KVM_CAP_PPIN, patches/linux, lists them): the
+ * pretended kernel lists exactly MSRS.
+ */
 static QTestState *shim_start(const char *args, const char *log,
                               const char *cap, const char *msrs)
 {
@@ -383,6 +410,7 @@ static QTestState *shim_start(const char *args, const char *log,
     g_setenv("KVMPORT_SHIM_LOG", log, TRUE);
     if (cap) {
         g_setenv("KVMPORT_SHIM_CAP", cap, TRUE);
+        g_setenv("KVMPORT_SHIM_HIDE_MSRS", ppin_msrs, TRUE);
     }
     if (msrs) {
         g_setenv("KVMPORT_SHIM_MSRS", msrs, TRUE);
@@ -392,12 +420,21 @@ static QTestState *shim_start(const char *args, const char *log,
     g_unsetenv("KVMPORT_SHIM_LOG");
     g_unsetenv("KVMPORT_SHIM_CAP");
     g_unsetenv("KVMPORT_SHIM_MSRS");
+    g_unsetenv("KVMPORT_SHIM_HIDE_MSRS");
     assert_kvm_in_use(qts);
     return qts;
 }
 
-/* The PPIN MSRs the pretended kernel with KVM_CAP_PPIN serves */
-static const char ppin_msrs[] = "0x4e,0x4f,0xc00102f0,0xc00102f1";
+/* shim_start() as on a kernel without KVM_CAP_PPIN, whatever this one has */
+static QTestState *shim_start_without_ppin(const char *args, const char *log)
+{
+    QTestState *qts;
+
+    g_setenv("KVMPORT_SHIM_VALUE", "0", TRUE);
+    qts = shim_start(args, log, G_STRINGIFY(VENDOR_CAP_PPIN), NULL);
+    g_unsetenv("KVMPORT_SHIM_VALUE");
+    return qts;
+}
 
 /*
  * shim_start() with the shim offering KVM_CAP_PPIN (and, with MSRS, the
@@ -564,7 +601,7 @@ static void test_vendor_cap_unconfirmed(void)
     {
         const char *env[] = {
             "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
-            "KVMPORT_SHIM_LOG", log, NULL,
+            "KVMPORT_SHIM_HIDE_MSRS", ppin_msrs, "KVMPORT_SHIM_LOG", log, NULL,
         };
 
         assert_startup_error(env, "-accel kvm,cap-ppin=on", want, true);
@@ -613,8 +650,8 @@ static void test_vendor_cap_enable_fails(void)
     {
         const char *env[] = {
             "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
-            "KVMPORT_SHIM_MSRS", ppin_msrs, "KVMPORT_SHIM_LOG", log,
-            "KVMPORT_SHIM_ENABLE_ERRNO", "22", NULL,
+            "KVMPORT_SHIM_MSRS", ppin_msrs, "KVMPORT_SHIM_HIDE_MSRS", ppin_msrs,
+            "KVMPORT_SHIM_LOG", log, "KVMPORT_SHIM_ENABLE_ERRNO", "22", NULL,
         };
 
         assert_startup_error(env, "-accel kvm",
@@ -625,9 +662,10 @@ static void test_vendor_cap_enable_fails(void)
 }
 
 /*
- * Without KVM_CAP_PPIN, QEMU serves the PPIN MSRs through the MSR filter,
- * installed with the first vCPU that has PPIN: a VM without PPIN keeps the
- * filter it has upstream.
+ * Without KVM_CAP_PPIN (the shim hides it, and the MSRs, on a kernel that
+ * has it), QEMU serves the PPIN MSRs through the MSR filter, installed with
+ * the first vCPU that has PPIN: a VM without PPIN keeps the filter it has
+ * upstream.
  */
 static void test_ppin_filter_path(void)
 {
@@ -641,7 +679,7 @@ static void test_ppin_filter_path(void)
         return;
     }
     log = shim_log_path();
-    qts = shim_start("-accel kvm -cpu qemu64,amd-ppin=on", log, NULL, NULL);
+    qts = shim_start_without_ppin("-accel kvm -cpu qemu64,amd-ppin=on", log);
     caps = query_caps(qts);
     c = find_cap(caps, "ppin");
     g_assert_false(qdict_get_bool(c, "enabled"));
@@ -654,7 +692,7 @@ static void test_ppin_filter_path(void)
     qtest_quit(qts);
     unlink(log);
 
-    qts = shim_start("-accel kvm -cpu qemu64", log, NULL, NULL);
+    qts = shim_start_without_ppin("-accel kvm -cpu qemu64", log);
     calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
     assert_ppin_filtered(calls, false);
@@ -663,13 +701,105 @@ static void test_ppin_filter_path(void)
     unlink(log);
 
     /* neither KVM_CAP_PPIN nor user-space MSRs: no way to serve PPIN */
-    qts = qtest_init("-accel kvm,cap-user-space-msr=off -cpu qemu64");
+    qts = shim_start_without_ppin("-accel kvm,cap-user-space-msr=off "
+                                  "-cpu qemu64", log);
     caps = query_caps(qts);
     c = find_cap(caps, "ppin");
     g_assert_false(qdict_get_bool(c, "enabled"));
     g_assert_false(qdict_haskey(c, "fallback"));
     qobject_unref(caps);
     qtest_quit(qts);
+    unlink(log);
+}
+
+/*
+ * This kernel's own KVM_CAP_PPIN (patches/linux): answered on a VM and
+ * confirmed by both AMD PPIN MSRs in KVM_GET_MSR_INDEX_LIST, as QEMU wants
+ */
+static bool kernel_has_ppin(void)
+{
+    struct kvm_msr_list probe = { .nmsrs = 0 };
+    g_autofree struct kvm_msr_list *list = NULL;
+    int sys_fd, found = 0;
+    uint32_t i;
+
+    if (vm_check_extension(VENDOR_CAP_PPIN) <= 0) {
+        return false;
+    }
+    sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    g_assert_cmpint(sys_fd, >=, 0);
+    ioctl(sys_fd, KVM_GET_MSR_INDEX_LIST, &probe);
+    list = g_malloc0(sizeof(*list) + probe.nmsrs * sizeof(list->indices[0]));
+    list->nmsrs = probe.nmsrs;
+    g_assert_cmpint(ioctl(sys_fd, KVM_GET_MSR_INDEX_LIST, list), ==, 0);
+    close(sys_fd);
+    for (i = 0; i < list->nmsrs; i++) {
+        found += list->indices[i] == 0xc00102f0 ||
+                 list->indices[i] == 0xc00102f1;
+    }
+    return found == 2;
+}
+
+/*
+ * On a real kernel with KVM_CAP_PPIN (patches/linux, loaded in L1 of the
+ * nested-KVM rig), no shim pretending: auto enables it, the kernel takes
+ * the PPIN MSRs of each pair (QEMU aborts if KVM_SET_MSRS refuses one)
+ * and QEMU filters none of them.  What the guest reads is guest-test's
+ * (run-guest.py --rig-kvm ppin).  Skipped on other kernels, unless
+ * KVMPORT_EXPECT_KVM_CAP_PPIN says this one has the cap (then a failure).
+ */
+static void test_ppin_kernel_real(void)
+{
+    static const char *const cpus[] = {
+        "qemu64,amd-ppin=on,ppin-value=0x1234abcd",
+        "qemu64,vendor=GenuineIntel,ppin=on,ppin-value=0x1234abcd",
+        "qemu64,vendor=GenuineIntel,ppin=on,amd-ppin=on",
+        NULL,
+    };
+    const char *const *cpu;
+    g_autofree char *log = NULL;
+    bool has;
+
+    if (!need_kvm(true)) {
+        return;
+    }
+    has = kernel_has_ppin();
+    if (getenv("KVMPORT_EXPECT_KVM_CAP_PPIN")) {
+        /* check.sh in L1 on patches/linux: a skip would hide a broken cap */
+        g_test_message("KVMPORT_EXPECT_KVM_CAP_PPIN is set: this kernel must "
+                       "answer 250 and list the PPIN MSRs");
+        g_assert_true(has);
+    }
+    if (!has) {
+        g_test_skip("this kernel has no KVM_CAP_PPIN (250) that lists the "
+                    "PPIN MSRs (Debian's stock KVM): it runs in L1 of the "
+                    "nested-KVM rig on the KVM modules of patches/linux");
+        return;
+    }
+    log = shim_log_path();
+    for (cpu = cpus; *cpu; cpu++) {
+        g_autofree char *args = g_strdup_printf("-accel kvm -cpu %s", *cpu);
+        g_autofree char *calls = NULL;
+        QTestState *qts;
+        QList *caps;
+        QDict *c;
+
+        /* the shim only logs: every ioctl is the kernel's */
+        qts = shim_start(args, log, NULL, NULL);
+        caps = query_caps(qts);
+        c = find_cap(caps, "ppin");
+        g_assert_cmpint(qdict_get_int(c, "supported"), ==, 1);
+        g_assert_true(qdict_get_bool(c, "enabled"));
+        g_assert_false(qdict_haskey(c, "reason"));
+        g_assert_false(qdict_haskey(c, "fallback"));
+        calls = shim_calls(log);
+        g_assert_nonnull(strstr(calls,
+                                "enable cap=250 flags=0 args=1,0,0,0\n"));
+        assert_ppin_filtered(calls, false);
+        qobject_unref(caps);
+        qtest_quit(qts);
+        unlink(log);
+    }
 }
 
 /*
@@ -804,5 +934,6 @@ int main(int argc, char **argv)
     qtest_add_func("/kvm-caps/kvm/ppin-kernel-path", test_ppin_kernel_path);
     qtest_add_func("/kvm-caps/kvm/ppin-kernel-readback",
                    test_ppin_kernel_readback);
+    qtest_add_func("/kvm-caps/kvm/ppin-kernel-real", test_ppin_kernel_real);
     return g_test_run();
 }

@@ -399,12 +399,33 @@ static void test_rejected(void)
     qtest_quit(qts);
 }
 
-/* -cpu host offers PPIN only while QEMU can serve it (user-space MSRs) */
+/* The kvm accelerator enabled KVM_CAP_PPIN (x-query-kvm-caps) */
+static bool ppin_cap_enabled(QTestState *qts)
+{
+    QDict *resp = qtest_qmp(qts, "{ 'execute': 'x-query-kvm-caps' }");
+    const QListEntry *e;
+    bool enabled = false;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(resp, "return"), e) {
+        QDict *c = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (g_str_equal(qdict_get_str(c, "name"), "ppin")) {
+            enabled = qdict_get_bool(c, "enabled");
+        }
+    }
+    qobject_unref(resp);
+    return enabled;
+}
+
+/*
+ * -cpu host offers PPIN only while something serves it: the kernel
+ * (KVM_CAP_PPIN, patches/linux) or QEMU (user-space MSRs)
+ */
 static void test_kvm_host(void)
 {
     QTestState *qts;
     QDict *p;
-    bool amd;
+    bool amd, kernel;
 
     if (!qtest_has_accel("kvm")) {
         g_test_skip("the kvm accelerator is not usable here (no usable "
@@ -419,7 +440,21 @@ static void test_kvm_host(void)
     qobject_unref(p);
     qtest_quit(qts);
 
+    /* without user-space MSRs, only a kernel with KVM_CAP_PPIN serves it */
     qts = qtest_init("-machine none -accel kvm,cap-user-space-msr=off");
+    kernel = ppin_cap_enabled(qts);
+    g_test_message("KVM_CAP_PPIN enabled: %s", kernel ? "yes" : "no");
+    /* check.sh in L1 on patches/linux: the cap must be there */
+    if (getenv("KVMPORT_EXPECT_KVM_CAP_PPIN")) {
+        g_assert_true(kernel);
+    }
+    p = expand(qts, "host", NULL);
+    assert_flags(p, !amd && kernel, amd && kernel);
+    qobject_unref(p);
+    qtest_quit(qts);
+
+    qts = qtest_init("-machine none -accel kvm,cap-user-space-msr=off,"
+                     "cap-ppin=off");
     p = expand(qts, "host", NULL);
     assert_flags(p, false, false);
     qobject_unref(p);

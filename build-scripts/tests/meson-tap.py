@@ -11,9 +11,11 @@ qtest-x86_64/kvm-caps-test), every TAP result line of its output, named
 or SKIP gets one more "not ok" line with meson's result, and a test that
 did not run at all one "not ok ... not run".
 
---rig TEST=TAPFILE: TEST's subtests that also ran in L1 of the nested-KVM rig (a host
-without a usable /dev/kvm skips them; check.sh runs them there): a host SKIP is replaced
-by the rig's result (ok, not ok, or its own SKIP), marked "[L1, nested-KVM rig]"; a host
+--rig TEST=TAPFILE: TEST's subtests that also ran in L1 of the nested-KVM rig on the KVM
+modules of patches/linux (a host without a usable /dev/kvm skips them all, one with
+Debian's KVM those that need KVM_CAP_PPIN; check.sh runs them there): a host SKIP is
+replaced by the rig's result (ok, not ok, or its own SKIP), marked "[L1, nested-KVM rig,
+KVM of patches/linux]"; a host
 result that is not a SKIP stays; a subtest the host did not register (it registers its
 KVM cases only with KVM) is added after TEST's others.
 """
@@ -39,7 +41,7 @@ def rig_results(path):
 
 def rig_line(result, n, name):
     status, skip = result
-    return f'{status} {n} {name} {skip + " " if skip else "# "}[L1, nested-KVM rig]'
+    return f'{status} {n} {name} {skip + " " if skip else "# "}[L1, nested-KVM rig, KVM of patches/linux]'
 
 
 def main():
