@@ -4,8 +4,9 @@
  *
  * Parameters (-append):
  *   iters=<n>        rdmsr per round (default 10000); 1 warm-up round, then the minimum
- *                    of ROUNDS rounds, cycles measured with rdtsc around the loop; each
+ *                    of the rounds, cycles measured with rdtsc around the loop; each
  *                    round times every MSR in turn
+ *   rounds=<n>       timed rounds (default 5, at most 1000)
  *   msrs=<list>      MSRs to time (default 0x35,0x1b,0x10); the second is the base of the
  *                    ratios
  *   ppin_ctl=<msr>   first write 2 (enable) to this PPIN_CTL (0x4e or 0xc00102f0), so that
@@ -13,7 +14,7 @@
  *
  * Output: one check per MSR (PASS: it reads without fault; an MSR that faults is reported
  * as FAIL with its vector and not timed), then
- *   KVMPORT-BENCH msr=0x35 cycles=NNNN iters=N
+ *   KVMPORT-BENCH msr=0x35 cycles=NNNN iters=N rounds=N
  *   KVMPORT-BENCH ratio msr=0x35 base=0x1b x100=NNN      (cycles(msr) * 100 / cycles(base))
  * Under TCG rdtsc counts host ticks, so the numbers are only comparable within one run.
  */
@@ -21,6 +22,7 @@
 
 #define MAX_MSRS 16
 #define ROUNDS 5
+#define MAX_ROUNDS 1000
 
 static uint64_t time_rdmsr(uint32_t msr, uint32_t iters)
 {
@@ -39,6 +41,7 @@ static uint64_t time_rdmsr(uint32_t msr, uint32_t iters)
 int main(const char *cmdline)
 {
 	uint64_t msrs[MAX_MSRS] = { 0x35, 0x1b, 0x10 }, best[MAX_MSRS], iters = 10000, v;
+	uint64_t rounds = ROUNDS;
 	bool ok[MAX_MSRS];
 	int n = 3, vec;
 	char name[48];
@@ -47,6 +50,9 @@ int main(const char *cmdline)
 	param_u64("iters", &iters);
 	if (!iters || iters > 0xffffffffull)
 		fatal("param.iters", "iters=%llu out of range", iters);
+	param_u64("rounds", &rounds);
+	if (!rounds || rounds > MAX_ROUNDS)
+		fatal("param.rounds", "rounds=%llu out of range (1-%d)", rounds, MAX_ROUNDS);
 	if (param_str("msrs", name, sizeof(name)))
 		n = param_u64_list("msrs", msrs, MAX_MSRS);
 	if (!n)
@@ -66,7 +72,7 @@ int main(const char *cmdline)
 			check(name, true, "rdmsr 0x%llx = 0x%llx", msrs[i], v);
 	}
 	/* rounds interleave the MSRs, so that drift of the host hits them alike */
-	for (int r = 0; r <= ROUNDS; r++) {
+	for (uint64_t r = 0; r <= rounds; r++) {
 		for (int i = 0; i < n; i++) {
 			uint64_t c;
 
@@ -79,7 +85,8 @@ int main(const char *cmdline)
 	}
 	for (int i = 0; i < n; i++) {
 		if (ok[i])
-			bench("msr=0x%llx cycles=%llu iters=%llu", msrs[i], best[i] / iters, iters);
+			bench("msr=0x%llx cycles=%llu iters=%llu rounds=%llu", msrs[i],
+			      best[i] / iters, iters, rounds);
 	}
 	if (n >= 2 && ok[1] && best[1]) {
 		for (int i = 0; i < n; i++) {
