@@ -880,7 +880,7 @@ static void test_ppin_kernel_readback(void)
                      "0xc00102f0=0x2,0xc00102f1");
     calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "set msr=0xc00102f0 data=0x0\n"));
-    g_assert_null(strstr(calls, "data=0x2"));
+    g_assert_null(strstr(calls, "data=0x2\n"));
     value_puts = count(calls, "set msr=0xc00102f1 ");
     g_assert_cmpint(value_puts, >, 0);
     g_free(calls);
