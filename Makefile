@@ -22,7 +22,7 @@ build: apply
 check: all
 	@build-scripts/check.sh
 
-# The ASan+UBSan build and its qtests (not yet part of `make check`: README, Tests)
+# The ASan+UBSan build and its qtests (also the last group of `make check`)
 asan: apply
 	@build-scripts/asan.sh
 

@@ -62,7 +62,9 @@ compile() {
     # the same cache entries (debug info then names the directory of the first build).
     export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
     step "build: $(nproc) jobs$(command -v ccache >/dev/null && echo ', ccache')"
-    make -C "$BUILD_DIR" -j"$(nproc)" --no-print-directory >"$BUILD_DIR/build.log" 2>&1 ||
+    # shellcheck disable=SC2086  # BUILD_TARGETS: make targets (default: all), split
+    make -C "$BUILD_DIR" -j"$(nproc)" --no-print-directory ${BUILD_TARGETS:-} \
+        >"$BUILD_DIR/build.log" 2>&1 ||
         { grep -E 'error|Error' "$BUILD_DIR/build.log" | head -n 30 >&2; die "build failed; see $BUILD_DIR/build.log"; }
 }
 

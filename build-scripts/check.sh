@@ -2,7 +2,7 @@
 # Run every test and end with the line "N passed, N failed, N skipped".
 #
 # Usage: build-scripts/check.sh [stack|pipeline|install|qtest|sw64-kvm|msr-tools|guest|libvirt|asan]...
-#        (default: all but asan)
+#        (default: all)
 #
 #   stack     every patch applies with fuzz 0, apply/export round trip, checkpatch.pl
 #   pipeline  refusals of fetch/apply (checksum, bad patch, dirty tree), export, rebase
@@ -15,8 +15,8 @@
 #   guest     end-to-end: test guests booted on the patched binary (guest-tools/run-guest.py)
 #   libvirt   the installed binaries as libvirt's <emulator>, under a private embedded
 #             libvirt (installs Debian's libvirt 11 when missing; tests/libvirt-test.sh)
-#   asan      x86 qtests on an ASan+UBSan build, no sanitizer report (build-scripts/asan.sh;
-#             not run by default yet)
+#   asan      x86 qtests on an ASan+UBSan build, no sanitizer report (build-scripts/asan.sh
+#             builds it first: a lean second build tree, build/asan)
 # Expects a build (`make`). Logs go to build/check/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -76,19 +76,12 @@ qtest() {
     ninja -C "$BUILD_DIR" $(printf '%s\n' "${targets[@]}" | sort -u) >"$LOG/qtest-build.log" 2>&1 ||
         { tail -n 30 "$LOG/qtest-build.log" >&2; failed=$((failed + 1)); return; }
     step "check: meson test ${names[*]}"
-    rm -f "$BUILD_DIR/meson-logs/testlog.json"
-    KVMPORT_STACK_ID=$(cat "$BUILD_DIR/stack-id") KVMPORT_QEMU_VERSION=$QEMU_VERSION \
-        "$BUILD_DIR/pyvenv/bin/meson" test -C "$BUILD_DIR" --no-rebuild --print-errorlogs \
-        "${names[@]}" >"$LOG/qtest.log" 2>&1 || true
+    meson_qtests "$BUILD_DIR" "$LOG/qtest.log" "$LOG/qtest-testlog.json" -- "${names[@]}" ||
+        { failed=$((failed + 1)); return; }
     grep -E '^ *[0-9]+/[0-9]+ ' "$LOG/qtest.log" | sed 's/^/    /' >&2 || true
-    if [ ! -f "$BUILD_DIR/meson-logs/testlog.json" ]; then
-        tail -n 30 "$LOG/qtest.log" >&2
-        failed=$((failed + 1)); return
-    fi
     # Count subtests, not programs: a subtest skipped here (no /dev/kvm, or a kernel
     # without KVM_CAP_PPIN) shows as a skip, unless it ran in L1 of the nested-KVM rig
     # (below), whose result then counts.
-    cp "$BUILD_DIR/meson-logs/testlog.json" "$LOG/qtest-testlog.json"
     local rig=()
     if [ "$(uname -m)" = x86_64 ]; then
         qtest_rig
@@ -165,8 +158,7 @@ sw64_kvm() {
     echo "1..1"
 }
 
-# asan is not in the default set yet (README, Tests): run it by name
-WHAT=${*:-stack pipeline install qtest sw64-kvm msr-tools guest libvirt}
+WHAT=${*:-stack pipeline install qtest sw64-kvm msr-tools guest libvirt asan}
 for w in $WHAT; do
     case $w in
     stack) tap stack "$SCRIPTS/tests/stack-test.sh" ;;

@@ -37,6 +37,26 @@ copy_module() {
     esac
 }
 
+# meson_qtests DIR LOG TESTLOG [MESON-TEST-ARGS...] -- NAME...: run the qtests NAME
+# (qtest-ARCH/PROG, already built) of build tree DIR through meson test, output to LOG,
+# and copy meson's testlog.json to TESTLOG for meson-tap.py; fails (with LOG's tail) when
+# meson wrote no testlog. The stack's identification is in the environment of the tests.
+meson_qtests() {
+    local dir=$1 log=$2 testlog=$3 args=()
+    shift 3
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do args+=("$1"); shift; done
+    shift
+    rm -f "$dir/meson-logs/testlog.json" "$testlog"
+    KVMPORT_STACK_ID=$(cat "$dir/stack-id") KVMPORT_QEMU_VERSION=$QEMU_VERSION \
+        "$dir/pyvenv/bin/meson" test -C "$dir" --no-rebuild --print-errorlogs \
+        "${args[@]}" "$@" >"$log" 2>&1 || true
+    if [ ! -f "$dir/meson-logs/testlog.json" ]; then
+        tail -n 30 "$log" >&2
+        return 1
+    fi
+    cp "$dir/meson-logs/testlog.json" "$testlog"
+}
+
 want_help() {
     case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 }
