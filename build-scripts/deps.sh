@@ -37,6 +37,9 @@ PACKAGES=(
     seabios ipxe-qemu qemu-efi-aarch64
     # guest-tools: static rdmsr/wrmsr, initramfs guests
     musl-tools busybox-static cpio strace
+    # the nested-KVM rig's KVM modules of patches/linux (kvm-modules.sh): patch, and
+    # libelf for linux-kbuild's objtool (gcc-12 comes with gcc)
+    patch libelf1
     # guest tests: the ISO image of the aarch64 CD-ROM cases
     xorriso
 )
