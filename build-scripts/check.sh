@@ -94,11 +94,8 @@ qtest() {
 # /rig), one L1 boot for all, on every x86_64 host: no host has that kernel, and a host
 # without /dev/kvm has no KVM at all. Each program's TAP goes to meson-tap.py (rig=()),
 # which takes an L1 result only where the host's was a skip.
-RIG_QTESTS=(
-    "kvm-caps-test /x86_64/kvm-caps/kvm"
-    "x86-ppin-test /x86_64/x86/ppin/kvm"
-    "x86-boot-serial-test /x86_64/x86-boot-serial/pc/kvm /x86_64/x86-boot-serial/q35/kvm"
-)
+# guest-tools/rig/qtests: the programs in the image and the subtests to run in L1
+mapfile -t RIG_QTESTS < <(grep -E '^[^# ]+ +/' "$ROOT/guest-tools/rig/qtests")
 qtest_rig() {
     # KVMPORT_EXPECT_KVM_CAP_PPIN: the tests that need the cap fail rather than skip
     local script="export QTEST_QEMU_BINARY=/rig/bin/qemu-system-x86_64" entry t p rc=0

@@ -18,9 +18,8 @@
 #                  -cpu max is an AMD CPU with SVM and nested paging) and qemu_fw_cfg
 #   BAREMETAL-DIR  the bare-metal test guests (*.elf), for L2
 #   LINUX-DIR      the x86_64 Linux guest (x86_64/vmlinuz, x86_64/initramfs.cpio.gz), for L2
-#   QTEST-DIR      the build's tests/qtest: the qtests that need KVM (kvm-caps-test,
-#                  x86-ppin-test, x86-boot-serial-test, stack/kvmport-cap-shim.so) go to
-#                  /rig/qtest, run in L1 by check.sh
+#   QTEST-DIR      the build's tests/qtest: the qtests that need KVM (listed in this
+#                  directory's qtests file) go to /rig/qtest, run in L1 by check.sh
 #   KVM-PPIN-DIR   kvm.ko and kvm-amd.ko of patches/linux (kvm-modules.sh): in
 #                  /lib/modules/kvm-ppin, loaded instead of Debian's when L1 boots with
 #                  kvmport.modules=kvm-ppin (run-guest.py --rig-kvm ppin)
@@ -35,7 +34,8 @@ want_help "${1:-}"
 OUT=$(realpath -m "$1") QEMU=$(realpath -m "$2") BASE=$(realpath -m "$3")
 DEB=$(realpath -m "$4") BM=$(realpath -m "$5") LNX=$(realpath -m "$6") QT=$(realpath -m "$7")
 PPIN=$(realpath -m "$8")
-QTESTS="kvm-caps-test x86-ppin-test x86-boot-serial-test stack/kvmport-cap-shim.so"
+QTESTS=$(sed -n 's/^\([^# ][^ ]*\).*/\1/p' "$(dirname "$0")/qtests")
+[ -n "$QTESTS" ] || die "no qtests in $(dirname "$0")/qtests"
 for f in "$QEMU" "$BASE" "$DEB" "$LNX/x86_64/vmlinuz" "$LNX/x86_64/initramfs.cpio.gz" \
          "$PPIN/kvm.ko" "$PPIN/kvm-amd.ko" \
          $(for t in $QTESTS; do echo "$QT/$t"; done); do
