@@ -15,9 +15,9 @@ stack_git() {
         -c core.autocrlf=false -c commit.gpgSign=false "$@"
 }
 
-# series_entries: the patch paths of patches/series, in order.
+# series_entries [SERIES]: the patch paths of SERIES (default patches/series), in order.
 series_entries() {
-    sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES_DIR/series"
+    sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "${1:-$PATCHES_DIR/series}"
 }
 
 # am_failed_files: the files named in `git am` output (stdin) as not applying.

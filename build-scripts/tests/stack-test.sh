@@ -65,5 +65,5 @@ while read -r p; do
     else
         not_ok "kernel checkpatch --strict: linux/$p" "$(grep -E '^(ERROR|WARNING|CHECK|total)' <<<"$out" | head -n 20)"
     fi
-done < <(grep -v '^\s*\(#\|$\)' "$PATCHES_DIR/linux/series")
+done < <(series_entries "$PATCHES_DIR/linux/series")
 tap_done

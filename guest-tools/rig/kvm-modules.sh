@@ -24,6 +24,7 @@
 # no VMX).
 set -euo pipefail
 . "$(dirname "$0")/../../build-scripts/lib.sh"
+. "$SCRIPTS/stack.sh"
 want_help "${1:-}"
 [ $# -eq 2 ] || { usage >&2; exit 2; }
 OUT=$(realpath -m "$1") DEB=$(realpath -m "$2")
@@ -61,7 +62,7 @@ dpkg-deb --fsys-tarfile "${debs[3]}" | tar -xO "$src" |
     tar -xJ -C "$W/src" --strip-components=1 "${files[@]/#/$top/}" ||
     die "cannot extract ${files[*]} from $src of $(basename "${debs[3]}")"
 
-mapfile -t series < <(grep -v '^\s*\(#\|$\)' "$LINUX_PATCHES/series")
+mapfile -t series < <(series_entries "$LINUX_PATCHES/series")
 for p in "${series[@]}"; do
     step "kvm-modules: apply linux/$p"
     patch -d "$W/src" -p1 -F0 -N -s --no-backup-if-mismatch <"$LINUX_PATCHES/$p" ||
