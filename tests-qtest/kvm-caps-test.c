@@ -557,9 +557,62 @@ static void test_vendor_cap_enabled(void)
     calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "check cap=250\n"));
     g_assert_nonnull(strstr(calls, "enable cap=250 flags=0 args=1,0,0,0\n"));
+    /* read once, for the confirmation and for QEMU's save list */
+    g_assert_cmpint(count(calls, "msr index list: "), ==, 1);
     qobject_unref(caps);
     qtest_quit(qts);
     unlink(log);
+}
+
+/*
+ * Upstream's machine types keep upstream QEMU's capabilities: auto leaves
+ * the vendor cap off there (x-vendor-caps=off, from their compat
+ * properties) and says why; cap-ppin=on or x-vendor-caps=on enable it.
+ */
+static void test_vendor_cap_upstream_type(void)
+{
+    static const char reason[] =
+        "auto does not enable vendor capabilities under x-vendor-caps=off, "
+        "the default of upstream's machine types (this is pc-q35-10.0); "
+        "cap-ppin=on does";
+    static const char *const enabled[] = {
+        "-M pc-q35-10.0 -accel kvm,cap-ppin=on",
+        "-M pc-q35-10.0 -accel kvm,x-vendor-caps=on",
+        "-M pc-q35-10.0-kvmport1 -accel kvm", NULL,
+    };
+    const char *const *args;
+    g_autofree char *log = NULL;
+    char *calls;
+    QTestState *qts;
+    QList *caps;
+    QDict *c;
+
+    if (!need_kvm(true)) {
+        return;
+    }
+    log = shim_log_path();
+    qts = shim_qtest_init("-M pc-q35-10.0 -accel kvm", log, ppin_msrs,
+                          &caps, &c);
+    g_assert_false(qdict_get_bool(c, "enabled"));
+    g_assert_cmpstr(qdict_get_str(c, "policy"), ==, "auto");
+    g_assert_cmpstr(qdict_get_try_str(c, "reason"), ==, reason);
+    calls = shim_calls(log);
+    g_assert_null(strstr(calls, "enable cap=250 "));
+    g_free(calls);
+    qobject_unref(caps);
+    qtest_quit(qts);
+    unlink(log);
+
+    for (args = enabled; *args; args++) {
+        qts = shim_qtest_init(*args, log, ppin_msrs, &caps, &c);
+        g_assert_true(qdict_get_bool(c, "enabled"));
+        calls = shim_calls(log);
+        g_assert_nonnull(strstr(calls, "enable cap=250 "));
+        g_free(calls);
+        qobject_unref(caps);
+        qtest_quit(qts);
+        unlink(log);
+    }
 }
 
 /*
@@ -708,6 +761,50 @@ static void test_ppin_filter_path(void)
     g_assert_false(qdict_get_bool(c, "enabled"));
     g_assert_false(qdict_haskey(c, "fallback"));
     qobject_unref(caps);
+    qtest_quit(qts);
+    unlink(log);
+}
+
+/*
+ * The first vCPU with PPIN installs the filter for it, also when it is
+ * hotplugged into a running VM whose vCPUs have none (vCPU threads then
+ * look the handlers up while it adds them): the filter grows then, not
+ * before, and the hotplugged vCPU gets its PPIN.
+ */
+static void test_ppin_filter_hotplug(void)
+{
+    g_autofree char *log = NULL;
+    char *calls;
+    QTestState *qts;
+    QList *caps;
+    QDict *c, *resp;
+
+    if (!need_user_space_msr()) {
+        return;
+    }
+    log = shim_log_path();
+    qts = shim_start_without_ppin("-accel kvm -M q35 -cpu qemu64 "
+                                  "-smp 1,maxcpus=2,sockets=2", log);
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
+    assert_ppin_filtered(calls, false);
+    g_free(calls);
+
+    qtest_qmp_device_add(qts, "qemu64-x86_64-cpu", "cpu1",
+                         "{ 'socket-id': 1, 'core-id': 0, 'thread-id': 0, "
+                         "'amd-ppin': true, 'ppin-value': 24301 }");
+    calls = shim_calls(log);
+    assert_ppin_filtered(calls, true);
+    g_free(calls);
+    caps = query_caps(qts);
+    c = find_cap(caps, "ppin");
+    g_assert_cmpstr(qdict_get_try_str(c, "fallback"), ==, "user-space-msr");
+    qobject_unref(caps);
+    resp = qtest_qmp(qts, "{ 'execute': 'qom-get', 'arguments': "
+                     "{ 'path': '/machine/peripheral/cpu1', "
+                     "'property': 'ppin-value' } }");
+    g_assert_cmpint(qdict_get_int(resp, "return"), ==, 24301);
+    qobject_unref(resp);
     qtest_quit(qts);
     unlink(log);
 }
@@ -928,9 +1025,13 @@ int main(int argc, char **argv)
     qtest_add_func("/kvm-caps/kvm/vendor-cap-unconfirmed",
                    test_vendor_cap_unconfirmed);
     qtest_add_func("/kvm-caps/kvm/vendor-cap-off", test_vendor_cap_off);
+    qtest_add_func("/kvm-caps/kvm/vendor-cap-upstream-type",
+                   test_vendor_cap_upstream_type);
     qtest_add_func("/kvm-caps/kvm/vendor-cap-enable-fails",
                    test_vendor_cap_enable_fails);
     qtest_add_func("/kvm-caps/kvm/ppin-filter-path", test_ppin_filter_path);
+    qtest_add_func("/kvm-caps/kvm/ppin-filter-hotplug",
+                   test_ppin_filter_hotplug);
     qtest_add_func("/kvm-caps/kvm/ppin-kernel-path", test_ppin_kernel_path);
     qtest_add_func("/kvm-caps/kvm/ppin-kernel-readback",
                    test_ppin_kernel_readback);
