@@ -1,7 +1,8 @@
 #!/bin/bash
 # Stack checks (TAP): every patch applies with fuzz 0 to the pristine source, apply then
-# export reproduces patches/ byte for byte, the tree's checkpatch.pl finds no errors, and
-# the kernel's checkpatch.pl --strict finds nothing in patches/linux.
+# export reproduces patches/ byte for byte, the tree's checkpatch.pl finds no errors, the
+# vendor KVM capability numbers are not upstream's, and the kernel's checkpatch.pl
+# --strict finds nothing in patches/linux.
 #
 # Usage: build-scripts/tests/stack-test.sh
 # Works in a scratch directory; qemu/ and patches/ are not touched. The upstream tarball
@@ -52,6 +53,26 @@ while read -r p; do
         not_ok "checkpatch: $p" "$(grep -E '^(ERROR|WARNING|total)' <<<"$out" | head -n 20)"
     fi
 done < <(series_entries)
+
+# A vendor capability number (include/system/kvm-vendor-caps.h) that upstream's
+# linux-headers give to a capability of their own: QEMU would enable that one under auto
+# on a kernel that also lists the vendor feature's MSRs. Catches it on a rebase onto a
+# QEMU with newer headers.
+vendor=$(grep -E '^#define KVM_CAP_[A-Z0-9_]+ +[0-9]+$' "$tree/include/system/kvm-vendor-caps.h" || true)
+if [ -z "$vendor" ]; then
+    not_ok "vendor KVM capability numbers are free upstream" "no KVM_CAP_* in include/system/kvm-vendor-caps.h"
+else
+    clash=""
+    while read -r _ name num; do
+        hit=$(grep -E "^#define KVM_CAP_[A-Z0-9_]+ +$num\b" "$tree/linux-headers/linux/kvm.h" || true)
+        [ -z "$hit" ] || clash+="$name $num: linux-headers/linux/kvm.h has $hit"$'\n'
+    done <<<"$vendor"
+    if [ -z "$clash" ]; then
+        ok "vendor KVM capability numbers are free upstream ($(awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3}' <<<"$vendor"))"
+    else
+        not_ok "vendor KVM capability numbers are free upstream" "$clash"
+    fi
+fi
 
 # patches/linux: the kernel's own checkpatch.pl --strict (kept by kvm-modules.sh from
 # linux-source) finds nothing at all
