@@ -15,6 +15,7 @@
  *                           KVM_GET_MSR_INDEX_LIST (a kernel with
  *                           KVM_CAP_PPIN, patches/linux, lists the PPIN
  *                           MSRs; the pretended kernel may not)
+ * KVMPORT_SHIM_MSR_LIST_ERRNO=E  make KVM_GET_MSR_INDEX_LIST fail with E
  * KVMPORT_SHIM_LOG=FILE     append one line per intercepted call, per
  *                           KVM_ENABLE_CAP (any capability), per shim MSR
  *                           set or get, per write of the pretended guest,
@@ -270,6 +271,12 @@ int ioctl(int fd, unsigned long request, ...)
     }
     if (request == KVM_RUN && getenv("KVMPORT_SHIM_MSRS")) {
         shim_guest_runs();
+    }
+    if (request == KVM_GET_MSR_INDEX_LIST &&
+        getenv("KVMPORT_SHIM_MSR_LIST_ERRNO")) {
+        errno = atoi(getenv("KVMPORT_SHIM_MSR_LIST_ERRNO"));
+        shim_log("msr index list: failing with errno %d\n", errno);
+        return -1;
     }
     if (request == KVM_GET_MSR_INDEX_LIST &&
         (getenv("KVMPORT_SHIM_MSRS") || getenv("KVMPORT_SHIM_HIDE_MSRS"))) {

@@ -572,18 +572,18 @@ static void test_vendor_cap_enabled(void)
 static void test_vendor_cap_upstream_type(void)
 {
     static const struct {
-        const char *args;
-        const char *machine;    /* in the reason; NULL: enabled */
+        const char *machine;
+        const char *accel;
+        bool enabled;
     } cases[] = {
-        { "-M pc-q35-10.0 -accel kvm", "pc-q35-10.0" },
-        { "-M pc-i440fx-9.2 -accel kvm", "pc-i440fx-9.2" },
-        { "-M microvm -accel kvm", "microvm" },
-        { "-M pc-q35-10.0-kvmport1 -accel kvm,x-vendor-caps=off",
-          "pc-q35-10.0-kvmport1" },
-        { "-M pc-q35-10.0 -accel kvm,cap-ppin=on", NULL },
-        { "-M pc-q35-10.0 -accel kvm,x-vendor-caps=on", NULL },
-        { "-M pc-q35-10.0-kvmport1 -accel kvm", NULL },
-        { "-M none -accel kvm", NULL },
+        { "pc-q35-10.0", "kvm", false },
+        { "pc-i440fx-9.2", "kvm", false },
+        { "microvm", "kvm", false },
+        { "pc-q35-10.0-kvmport1", "kvm,x-vendor-caps=off", false },
+        { "pc-q35-10.0", "kvm,cap-ppin=on", true },
+        { "pc-q35-10.0", "kvm,x-vendor-caps=on", true },
+        { "pc-q35-10.0-kvmport1", "kvm", true },
+        { "none", "kvm", true },
     };
     g_autofree char *log = NULL;
     char *calls;
@@ -594,14 +594,21 @@ static void test_vendor_cap_upstream_type(void)
     }
     log = shim_log_path();
     for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_autofree char *args = g_strdup_printf("-M %s -accel %s",
+                                                cases[i].machine,
+                                                cases[i].accel);
         QTestState *qts;
         QList *caps;
         QDict *c;
 
-        g_test_message("%s", cases[i].args);
-        qts = shim_qtest_init(cases[i].args, log, ppin_msrs, &caps, &c);
+        if (!qtest_has_machine(cases[i].machine)) {
+            g_test_message("%s: machine not built in, skipped", args);
+            continue;
+        }
+        g_test_message("%s", args);
+        qts = shim_qtest_init(args, log, ppin_msrs, &caps, &c);
         calls = shim_calls(log);
-        if (cases[i].machine) {
+        if (!cases[i].enabled) {
             g_autofree char *reason = g_strdup_printf(
                 "a vendor capability, which auto does not enable under "
                 "x-vendor-caps=off (machine type %s); cap-ppin=on does",
@@ -722,6 +729,34 @@ static void test_vendor_cap_enable_fails(void)
 }
 
 /*
+ * KVM_GET_MSR_INDEX_LIST failing is named as such, not taken for a kernel
+ * that lists no PPIN MSR
+ */
+static void test_vendor_cap_msr_list_fails(void)
+{
+    g_autofree char *log = NULL;
+
+    if (!need_kvm(true)) {
+        return;
+    }
+    log = shim_log_path();
+    {
+        const char *env[] = {
+            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
+            "KVMPORT_SHIM_MSR_LIST_ERRNO", "12", "KVMPORT_SHIM_LOG", log,
+            NULL,
+        };
+
+        assert_startup_error(env, "-accel kvm,cap-ppin=on",
+                             "kvm: cap-ppin=on, but the kernel's KVM "
+                             "capability 250 is not confirmed as cap-ppin: "
+                             "KVM_GET_MSR_INDEX_LIST failed: Cannot "
+                             "allocate memory", true);
+    }
+    unlink(log);
+}
+
+/*
  * Without KVM_CAP_PPIN (the shim hides it, and the MSRs, on a kernel that
  * has it), QEMU serves the PPIN MSRs through the MSR filter, installed with
  * the first vCPU that has PPIN: a VM without PPIN keeps the filter it has
@@ -739,7 +774,8 @@ static void test_ppin_filter_path(void)
         return;
     }
     log = shim_log_path();
-    qts = shim_start_without_ppin("-accel kvm -cpu qemu64,amd-ppin=on", log);
+    qts = shim_start_without_ppin("-accel kvm -smp 2 "
+                                  "-cpu qemu64,amd-ppin=on", log);
     caps = query_caps(qts);
     c = find_cap(caps, "ppin");
     g_assert_false(qdict_get_bool(c, "enabled"));
@@ -747,6 +783,8 @@ static void test_ppin_filter_path(void)
     calls = shim_calls(log);
     g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
     assert_ppin_filtered(calls, false, true);
+    /* once, not per vCPU: each filter update logs all its ranges */
+    g_assert_cmpint(count(calls, "filter msr=0xc00102f0\n"), ==, 1);
     g_free(calls);
     qobject_unref(caps);
     qtest_quit(qts);
@@ -813,6 +851,9 @@ static void test_ppin_filter_hotplug(void)
     g_assert_nonnull(strstr(calls, "filter msr=0x35\n"));
     assert_ppin_filtered(calls, false, false);
     g_free(calls);
+    caps = query_caps(qts);
+    g_assert_false(qdict_haskey(find_cap(caps, "ppin"), "fallback"));
+    qobject_unref(caps);
 
     qtest_qmp_device_add(qts, "qemu64-x86_64-cpu", "cpu1",
                          "{ 'socket-id': 1, 'core-id': 0, 'thread-id': 0, "
@@ -958,6 +999,28 @@ static void test_ppin_kernel_path(void)
     qobject_unref(caps);
     qtest_quit(qts);
     unlink(log);
+
+    /*
+     * A kernel that serves only AMD's pair: it gets that pair, QEMU's
+     * filter the other; the capability is enabled, so no fallback
+     */
+    if (vm_check_extension(KVM_CAP_X86_USER_SPACE_MSR) <= 0) {
+        g_test_message("no KVM_CAP_X86_USER_SPACE_MSR: one-pair case left out");
+        return;
+    }
+    g_free(calls);
+    qts = shim_qtest_init("-accel kvm -cpu qemu64,vendor=GenuineIntel,"
+                          "ppin=on,amd-ppin=on,ppin-value=0x1234abcd",
+                          log, "0xc00102f0,0xc00102f1", &caps, &c);
+    g_assert_true(qdict_get_bool(c, "enabled"));
+    g_assert_false(qdict_haskey(c, "fallback"));
+    calls = shim_calls(log);
+    g_assert_nonnull(strstr(calls, "set msr=0xc00102f1 data=0x1234abcd\n"));
+    g_assert_nonnull(strstr(calls, "set msr=0xc00102f0 data=0x0\n"));
+    assert_ppin_filtered(calls, true, false);
+    qobject_unref(caps);
+    qtest_quit(qts);
+    unlink(log);
 }
 
 /* The shim's log once it contains WANT (waits 10 s at most) */
@@ -1051,6 +1114,8 @@ int main(int argc, char **argv)
     qtest_add_func("/kvm-caps/kvm/vendor-cap-off", test_vendor_cap_off);
     qtest_add_func("/kvm-caps/kvm/vendor-cap-upstream-type",
                    test_vendor_cap_upstream_type);
+    qtest_add_func("/kvm-caps/kvm/vendor-cap-msr-list-fails",
+                   test_vendor_cap_msr_list_fails);
     qtest_add_func("/kvm-caps/kvm/vendor-cap-enable-fails",
                    test_vendor_cap_enable_fails);
     qtest_add_func("/kvm-caps/kvm/ppin-filter-path", test_ppin_filter_path);

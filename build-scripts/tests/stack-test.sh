@@ -58,17 +58,20 @@ done < <(series_entries)
 # linux-headers give to a capability of their own: QEMU would enable that one under auto
 # on a kernel that also lists the vendor feature's MSRs. Catches it on a rebase onto a
 # QEMU with newer headers.
-vendor=$(grep -E '^#define KVM_CAP_[A-Z0-9_]+ +[0-9]+$' "$tree/include/system/kvm-vendor-caps.h" || true)
-if [ -z "$vendor" ]; then
-    not_ok "vendor KVM capability numbers are free upstream" "no KVM_CAP_* in include/system/kvm-vendor-caps.h"
+h="$tree/include/system/kvm-vendor-caps.h"
+vendor=$(sed -nE 's/^#define[[:space:]]+(KVM_CAP_[A-Z0-9_]+)[[:space:]]+([0-9]+)[[:space:]]*(\/[*/].*)?$/\1 \2/p' "$h")
+if [ -z "$vendor" ] || [ "$(grep -cE '^#define[[:space:]]+KVM_CAP_' "$h")" != "$(wc -l <<<"$vendor")" ]; then
+    not_ok "vendor KVM capability numbers are free upstream" \
+        "cannot read every KVM_CAP_* of include/system/kvm-vendor-caps.h as a number: $(grep -E '^#define[[:space:]]+KVM_CAP_' "$h")"
 else
     clash=""
-    while read -r _ name num; do
-        hit=$(grep -E "^#define KVM_CAP_[A-Z0-9_]+ +$num\b" "$tree/linux-headers/linux/kvm.h" || true)
+    while read -r name num; do
+        hit=$(grep -E "^#define[[:space:]]+KVM_CAP_[A-Z0-9_]+[[:space:]]+$num([^0-9x]|\$)" \
+              "$tree/linux-headers/linux/kvm.h" || true)
         [ -z "$hit" ] || clash+="$name $num: linux-headers/linux/kvm.h has $hit"$'\n'
     done <<<"$vendor"
     if [ -z "$clash" ]; then
-        ok "vendor KVM capability numbers are free upstream ($(awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3}' <<<"$vendor"))"
+        ok "vendor KVM capability numbers are free upstream ($(paste -sd, <<<"$vendor" | sed 's/,/, /g'))"
     else
         not_ok "vendor KVM capability numbers are free upstream" "$clash"
     fi
