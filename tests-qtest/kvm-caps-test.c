@@ -95,6 +95,32 @@ static void assert_startup_error(const char *const *env, const char *accel,
     stack_assert_startup_error(env, all, at, only);
 }
 
+/*
+ * assert_startup_error() with the shim offering KVM_CAP_PPIN and hiding a
+ * real kernel's PPIN MSRs, and the further shim settings EXTRA (name,
+ * value, ..., NULL)
+ */
+static void assert_shim_startup_error(const char *const *extra,
+                                      const char *accel, const char *want,
+                                      bool only)
+{
+    const char *const base[] = {
+        "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP",
+        G_STRINGIFY(VENDOR_CAP_PPIN), "KVMPORT_SHIM_HIDE_MSRS", ppin_msrs,
+    };
+    g_autoptr(GPtrArray) env = g_ptr_array_new();
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(base); i++) {
+        g_ptr_array_add(env, (gpointer)base[i]);
+    }
+    for (; *extra; extra++) {
+        g_ptr_array_add(env, (gpointer)*extra);
+    }
+    g_ptr_array_add(env, NULL);
+    assert_startup_error((const char *const *)env->pdata, accel, want, only);
+}
+
 static QList *query_caps(QTestState *qts)
 {
     QDict *resp = qtest_qmp(qts, "{ 'execute': 'x-query-kvm-caps' }");
@@ -230,16 +256,14 @@ static void test_on_unsupported(void)
     }
     if (!name && g_str_equal(qtest_get_arch(), "x86_64")) {
         /* a kernel with every cap (patches/linux): the shim hides one */
-        const char *env[] = {
-            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP",
-            G_STRINGIFY(VENDOR_CAP_PPIN), "KVMPORT_SHIM_VALUE", "0",
-            "KVMPORT_SHIM_HIDE_MSRS", ppin_msrs, NULL,
+        static const char *const extra[] = {
+            "KVMPORT_SHIM_VALUE", "0", NULL,
         };
 
-        assert_startup_error(env, "-accel kvm,cap-ppin=on",
-                             "kvm: cap-ppin=on, but the kernel does not "
-                             "support KVM capability 250 "
-                             "(KVM_CHECK_EXTENSION returned 0)", true);
+        assert_shim_startup_error(extra, "-accel kvm,cap-ppin=on",
+                                  "kvm: cap-ppin=on, but the kernel does not "
+                                  "support KVM capability 250 "
+                                  "(KVM_CHECK_EXTENSION returned 0)", true);
     } else if (!name) {
         g_test_skip("this kernel supports every capability in the table");
     } else {
@@ -664,16 +688,11 @@ static void test_vendor_cap_unconfirmed(void)
     qobject_unref(caps);
     qtest_quit(qts);
 
-    want = g_strdup_printf("kvm: cap-ppin=on, but %s", reason);
-    {
-        const char *env[] = {
-            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
-            "KVMPORT_SHIM_HIDE_MSRS", ppin_msrs, "KVMPORT_SHIM_LOG", log, NULL,
-        };
-
-        assert_startup_error(env, "-accel kvm,cap-ppin=on", want, true);
-    }
     unlink(log);
+
+    want = g_strdup_printf("kvm: cap-ppin=on, but %s", reason);
+    assert_shim_startup_error((const char *const[]) { NULL },
+                              "-accel kvm,cap-ppin=on", want, true);
 }
 
 /* ... never enabled under off: PPIN falls back to the filter */
@@ -708,24 +727,17 @@ static void test_vendor_cap_off(void)
 /* A kernel that claims the cap but refuses to enable it stops startup */
 static void test_vendor_cap_enable_fails(void)
 {
-    g_autofree char *log = NULL;
+    static const char *const extra[] = {
+        "KVMPORT_SHIM_MSRS", ppin_msrs, "KVMPORT_SHIM_ENABLE_ERRNO", "22",
+        NULL,
+    };
 
     if (!need_kvm(true)) {
         return;
     }
-    log = shim_log_path();
-    {
-        const char *env[] = {
-            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
-            "KVMPORT_SHIM_MSRS", ppin_msrs, "KVMPORT_SHIM_HIDE_MSRS", ppin_msrs,
-            "KVMPORT_SHIM_LOG", log, "KVMPORT_SHIM_ENABLE_ERRNO", "22", NULL,
-        };
-
-        assert_startup_error(env, "-accel kvm",
-                             "kvm: failed to enable KVM capability 250 "
-                             "(ppin, policy auto): Invalid argument", false);
-    }
-    unlink(log);
+    assert_shim_startup_error(extra, "-accel kvm",
+                              "kvm: failed to enable KVM capability 250 "
+                              "(ppin, policy auto): Invalid argument", false);
 }
 
 /*
@@ -734,26 +746,18 @@ static void test_vendor_cap_enable_fails(void)
  */
 static void test_vendor_cap_msr_list_fails(void)
 {
-    g_autofree char *log = NULL;
+    static const char *const extra[] = {
+        "KVMPORT_SHIM_MSR_LIST_ERRNO", "12", NULL,
+    };
 
     if (!need_kvm(true)) {
         return;
     }
-    log = shim_log_path();
-    {
-        const char *env[] = {
-            "LD_PRELOAD", shim_path, "KVMPORT_SHIM_CAP", "250",
-            "KVMPORT_SHIM_MSR_LIST_ERRNO", "12", "KVMPORT_SHIM_LOG", log,
-            NULL,
-        };
-
-        assert_startup_error(env, "-accel kvm,cap-ppin=on",
-                             "kvm: cap-ppin=on, but the kernel's KVM "
-                             "capability 250 is not confirmed as cap-ppin: "
-                             "KVM_GET_MSR_INDEX_LIST failed: Cannot "
-                             "allocate memory", true);
-    }
-    unlink(log);
+    assert_shim_startup_error(extra, "-accel kvm,cap-ppin=on",
+                              "kvm: cap-ppin=on, but the kernel's KVM "
+                              "capability 250 is not confirmed as cap-ppin: "
+                              "KVM_GET_MSR_INDEX_LIST failed: Cannot "
+                              "allocate memory", true);
 }
 
 /*
