@@ -773,6 +773,7 @@ static void test_ppin_filter_path(void)
     QTestState *qts;
     QList *caps;
     QDict *c;
+    int i;
 
     if (!need_user_space_msr()) {
         return;
@@ -794,21 +795,19 @@ static void test_ppin_filter_path(void)
     qtest_quit(qts);
     unlink(log);
 
-    /* each pair only for a vCPU with its flag */
-    qts = shim_start_without_ppin("-accel kvm -cpu qemu64,vendor=GenuineIntel,"
-                                  "ppin=on", log);
-    calls = shim_calls(log);
-    assert_ppin_filtered(calls, true, false);
-    g_free(calls);
-    qtest_quit(qts);
-    unlink(log);
-    qts = shim_start_without_ppin("-accel kvm -cpu qemu64,vendor=GenuineIntel,"
-                                  "ppin=on,amd-ppin=on", log);
-    calls = shim_calls(log);
-    assert_ppin_filtered(calls, true, true);
-    g_free(calls);
-    qtest_quit(qts);
-    unlink(log);
+    /* each pair only for a vCPU with its flag: Intel's, then both */
+    for (i = 0; i < 2; i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-accel kvm -cpu qemu64,vendor=GenuineIntel,ppin=on%s",
+            i ? ",amd-ppin=on" : "");
+
+        qts = shim_start_without_ppin(args, log);
+        calls = shim_calls(log);
+        assert_ppin_filtered(calls, true, i);
+        g_free(calls);
+        qtest_quit(qts);
+        unlink(log);
+    }
 
     qts = shim_start_without_ppin("-accel kvm -cpu qemu64", log);
     calls = shim_calls(log);
