@@ -3,7 +3,7 @@
 
 PREFIX ?= $(CURDIR)/install
 export PREFIX
-# A tarball or a git tree at tag v10.0.2 to use instead of Debian's source archive.
+# A tarball or a git tree at the pinned tag (build-scripts/qemu.pin) to use instead of Debian's source archive.
 QEMU_SOURCE ?=
 export QEMU_SOURCE
 

@@ -2,7 +2,9 @@
 # Derive apt source entries for this release's -backports suite from the mirror the
 # machine already uses (no mirror host is written in this project).
 #
-# Usage: build-scripts/apt-backports.sh --print [deb|deb-src]   deb822 stanza on stdout
+# Usage: build-scripts/apt-backports.sh --print [deb|deb-src [SUITE]]  deb822 stanza on stdout
+#                                       (SUITE: another suite of the same mirror, e.g. the one
+#                                       build-scripts/qemu.pin takes QEMU's source from)
 #        build-scripts/apt-backports.sh --enabled               exit 0 if apt already has it
 #        build-scripts/apt-backports.sh --uri                   the mirror URI
 set -euo pipefail
@@ -50,7 +52,7 @@ case "${1:-}" in
 --print)
     echo "Types: ${2:-deb}"
     echo "URIs: $URI"
-    echo "Suites: $SUITE"
+    echo "Suites: ${3:-$SUITE}"
     echo "Components: main"
     [ -n "$SIGNED" ] && echo "Signed-By: $SIGNED"
     ;;

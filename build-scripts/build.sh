@@ -24,13 +24,17 @@ FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/
 [ -d "$QEMU_DIR/.git" ] ||
     die "no qemu/ tree: run build-scripts/apply.sh first"
 
+# "kvmport 10.0.13-1 (git REV)": the stack's release on its upstream base (qemu.pin, as
+# Debian's and Proxmox's package versions do), then the exact revision of this repository
+# (or a hash of patches/ outside git).
 stack_id() {
     local rev
     if rev=$(git -C "$ROOT" describe --always --dirty --abbrev=12 2>/dev/null); then
-        echo "kvmport $rev"
+        rev="git $rev"
     else
-        echo "kvmport series-$(cat "$PATCHES_DIR"/series "$PATCHES_DIR"/*/*.patch | sha256sum | cut -c1-12)"
+        rev="series $(cat "$PATCHES_DIR"/series "$PATCHES_DIR"/*/*.patch | sha256sum | cut -c1-12)"
     fi
+    echo "kvmport $QEMU_VERSION-$KVMPORT_RELEASE ($rev)"
 }
 
 configure() {
@@ -64,8 +68,29 @@ compile() {
     step "build: $(nproc) jobs$(command -v ccache >/dev/null && echo ', ccache')"
     # shellcheck disable=SC2086  # BUILD_TARGETS: make targets (default: all), split
     make -C "$BUILD_DIR" -j"$(nproc)" --no-print-directory ${BUILD_TARGETS:-} \
-        >"$BUILD_DIR/build.log" 2>&1 ||
+        >"$BUILD_DIR/build.log" 2>&1 &
+    local pid=$!
+    progress "$BUILD_DIR/build.log" "$pid"
+    wait "$pid" ||
         { grep -E 'error|Error' "$BUILD_DIR/build.log" | head -n 30 >&2; die "build failed; see $BUILD_DIR/build.log"; }
+}
+
+# progress LOG PID: while PID runs, a line each time ninja's count in LOG ("[N/M] ...")
+# passes another 5 % (ninja prints one such line per finished step)
+progress() {
+    local log=$1 pid=$2 shown=-1 nm n m pct
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 3
+        nm=$(tail -c 8192 "$log" 2>/dev/null | grep -ao '^\[[0-9]*/[0-9]*\]' | tail -n1 | tr -d '[]')
+        [ -n "$nm" ] || continue
+        n=${nm%/*} m=${nm#*/}
+        [ "$m" -gt 0 ] || continue
+        pct=$((n * 100 / m))
+        if [ $((pct / 5)) -gt "$shown" ]; then
+            shown=$((pct / 5))
+            step "build: $n/$m steps ($pct %)"
+        fi
+    done
 }
 
 install() {

@@ -55,8 +55,10 @@ for n in "${!COMMITS[@]}"; do
     stack_git format-patch -1 --stdout --zero-commit --no-numbered --no-signature \
         --no-binary "${COMMITS[$n]}" >"$tmp/${paths[$n]}"
 done
+# the version of the tree's base ("QEMU X, pristine upstream"): a rebase tree's, not the pin's
+base_version=$(git log -1 --format=%s stack-base | sed -n 's/^QEMU \([^ ,]*\), pristine upstream$/\1/p')
 {
-    echo "# The patch stack on QEMU $QEMU_VERSION, applied in this order by build-scripts/apply.sh."
+    echo "# The patch stack on QEMU ${base_version:-$QEMU_VERSION}, applied in this order by build-scripts/apply.sh."
     echo "# Written by build-scripts/export.sh; one group per topic directory."
     last=
     for p in "${paths[@]}"; do

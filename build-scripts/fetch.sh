@@ -7,9 +7,15 @@
 # Sources, in this order:
 #   1. a tarball (Debian's qemu_X+ds.orig.tar.xz or upstream's qemu-X.tar.xz) or a git
 #      tree at tag vX given by the user;
-#   2. else Debian's orig tarball, through apt, with a deb-src entry derived from the apt
-#      sources of this machine (private apt state under cache/apt; /etc/apt is untouched).
+#   2. else Debian's orig tarball, through apt, from the suite the pin names
+#      (QEMU_DEBIAN_SUITE), with a deb-src entry for it on the mirror this machine's apt
+#      sources use (private apt state under cache/apt; /etc/apt is untouched).
 # A tarball whose sha256 is not pinned stops the run with expected and actual checksums.
+# Upstream's tarball while the pin has no sha256 for it (QEMU_UPSTREAM_SHA256 empty: no
+# source this project trusts had published it when the pin moved): every file of the
+# pinned Debian tarball (fetched as in 2.) must be in it with the same content; the files
+# Debian removes (prebuilt firmware) are not verified, and the output says so and prints
+# its sha256 for the pin.
 # Prints the path of the verified source (tarball or git tree) on stdout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,7 +28,8 @@ verify() {
     local f=$1 actual expected
     case "$(basename "$f")" in
     *+ds*) expected=$QEMU_DEBIAN_SHA256 ;;
-    *) expected=$QEMU_UPSTREAM_SHA256 ;;
+    *) expected=$QEMU_UPSTREAM_SHA256
+       [ -n "$expected" ] || { verify_against_debian "$f"; return; } ;;
     esac
     step "verify $(basename "$f")"
     actual=$(sha256sum "$f" | cut -d' ' -f1)
@@ -31,6 +38,40 @@ verify() {
   expected: $expected (build-scripts/qemu.pin)
   actual:   $actual"
     fi
+}
+
+# verify_against_debian FILE: upstream's tarball FILE holds every file of the pinned
+# Debian tarball, byte for byte, under its own top directory
+verify_against_debian() {
+    local f=$1 deb
+    deb=$(QEMU_SOURCE= "$0") || die "cannot fetch Debian's tarball to verify $f against"
+    step "verify $(basename "$f") file by file against $(basename "$deb") (no upstream sha256 pinned)"
+    python3 - "$f" "$deb" <<'PY' || die "$(basename "$f") does not match Debian's $(basename "$deb")"
+import hashlib, sys, tarfile
+def members(path):
+    out = {}
+    with tarfile.open(path) as t:
+        for m in t:
+            name = m.name.split('/', 1)[1] if '/' in m.name else ''
+            if m.isfile():
+                out[name] = hashlib.sha256(t.extractfile(m).read()).hexdigest()
+            elif m.issym() or m.islnk():
+                out[name] = 'link:' + m.linkname
+    return out
+try:
+    up, deb = members(sys.argv[1]), members(sys.argv[2])
+except (OSError, tarfile.TarError) as err:
+    sys.exit('not a readable tarball: %s' % err)
+bad = sorted(n for n in deb if up.get(n) != deb[n])
+if bad:
+    sys.stderr.write('%d of Debian\'s %d files missing or different, e.g. %s\n'
+                     % (len(bad), len(deb), ', '.join(bad[:5])))
+    sys.exit(1)
+sys.stderr.write('%d files identical to Debian\'s; %d only in upstream\'s, not verified '
+                 '(what Debian removes: prebuilt firmware and the like)\n'
+                 % (len(deb), len(set(up) - set(deb))))
+PY
+    step "$(basename "$f"): sha256 $(sha256sum "$f" | cut -d' ' -f1) (QEMU_UPSTREAM_SHA256 in qemu.pin, once a trusted source confirms it)"
 }
 
 if [ -n "$SRC" ]; then
@@ -61,21 +102,10 @@ if [ -f "$TARBALL" ]; then
     exit 0
 fi
 
-# Private apt configuration: deb-src for <codename>-backports on the configured mirror.
-APT="$CACHE_DIR/apt"
-mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/etc"
-"$SCRIPTS/apt-backports.sh" --print deb-src >"$APT/etc/src.sources"
-: >"$APT/etc/empty.list"
-apt_opts=(-o "Dir::Etc::SourceList=$APT/etc/empty.list"
-          -o "Dir::Etc::SourceParts=$APT/etc"
-          -o "Dir::State::Lists=$APT/lists"
-          -o "Dir::Cache=$APT/cache"
-          -o "Debug::NoLocking=1")
-step "fetch: apt source index ($(grep ^URIs "$APT/etc/src.sources" | cut -d' ' -f2) $(grep ^Suites "$APT/etc/src.sources" | cut -d' ' -f2))"
-apt-get "${apt_opts[@]}" -qq update >&2 || die "apt-get update of the deb-src index failed"
+apt_src_index "$QEMU_DEBIAN_SUITE"
 
 # Find the orig tarball in the Sources index: do not depend on the .dsc being downloadable.
-record=$(apt-cache "${apt_opts[@]}" showsrc qemu 2>/dev/null |
+record=$(apt-cache "${APT_OPTS[@]}" showsrc qemu 2>/dev/null |
     awk -v want="$QEMU_DEBIAN_TARBALL" '
         function flush() { if (!done && sum != "" && dir != "") { print dir " " sum; done = 1; exit } sum = dir = "" }
         /^$/ { flush(); next }
@@ -84,7 +114,12 @@ record=$(apt-cache "${apt_opts[@]}" showsrc qemu 2>/dev/null |
         /^[^ ]/ { insum = 0 }
         insum && $3 == want { sum = $1 }
         END { flush() }')
-[ -n "$record" ] || die "no '$QEMU_DEBIAN_TARBALL' in the deb-src index of the configured mirror"
+if [ -z "$record" ]; then
+    now=$(apt-cache "${APT_OPTS[@]}" showsrc qemu 2>/dev/null | sed -n 's/^Version: //p' | paste -sd' ')
+    die "no '$QEMU_DEBIAN_TARBALL' in the deb-src index of suite $QEMU_DEBIAN_SUITE on the configured mirror (it serves qemu ${now:-nothing})
+  The suite has moved past the pin: give the tarball with QEMU_SOURCE=, or move the pin
+  (build-scripts/rebase.sh --newer lists what the archive offers)"
+fi
 dir=${record% *} index_sum=${record#* }
 [ "$index_sum" = "$QEMU_DEBIAN_SHA256" ] ||
     die "the archive lists $QEMU_DEBIAN_TARBALL with sha256 $index_sum, the pin expects $QEMU_DEBIAN_SHA256"

@@ -48,6 +48,7 @@ meson_qtests() {
     shift
     rm -f "$dir/meson-logs/testlog.json" "$testlog"
     KVMPORT_STACK_ID=$(cat "$dir/stack-id") KVMPORT_QEMU_VERSION=$QEMU_VERSION \
+        KVMPORT_RELEASE=$KVMPORT_RELEASE \
         "$dir/pyvenv/bin/meson" test -C "$dir" --no-rebuild --print-errorlogs \
         "${args[@]}" "$@" >"$log" 2>&1 || true
     if [ ! -f "$dir/meson-logs/testlog.json" ]; then
@@ -55,6 +56,23 @@ meson_qtests() {
         return 1
     fi
     cp "$dir/meson-logs/testlog.json" "$testlog"
+}
+
+# apt_src_index SUITE...: a private apt state under CACHE_DIR/apt whose only entries are
+# deb-src for SUITEs on the mirror this machine's apt uses (/etc/apt is not touched), and
+# its index, fresh; APT_OPTS then makes apt-get/apt-cache use it
+apt_src_index() {
+    local apt="$CACHE_DIR/apt"
+    mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc"
+    "$SCRIPTS/apt-backports.sh" --print deb-src "$*" >"$apt/etc/src.sources"
+    : >"$apt/etc/empty.list"
+    APT_OPTS=(-o "Dir::Etc::SourceList=$apt/etc/empty.list"
+              -o "Dir::Etc::SourceParts=$apt/etc"
+              -o "Dir::State::Lists=$apt/lists"
+              -o "Dir::Cache=$apt/cache"
+              -o "Debug::NoLocking=1")
+    step "apt source index ($(sed -n 's/^URIs: //p' "$apt/etc/src.sources"): $*)"
+    apt-get "${APT_OPTS[@]}" -qq update >&2 || die "apt-get update of the deb-src index failed"
 }
 
 want_help() {

@@ -5,8 +5,11 @@
  * build scripts configure (--with-pkgversion). A user tells the patched binary
  * from a distribution one by it, so check it over QMP.
  *
- * KVMPORT_STACK_ID, when set (the test runner sets it from the build), is the
- * exact string expected; KVMPORT_QEMU_VERSION the expected upstream version.
+ * The package string is "kvmport VERSION-RELEASE (REVISION)": the upstream version
+ * the stack is on and the stack's release on it (build-scripts/qemu.pin), then the
+ * repository revision. KVMPORT_STACK_ID, when set (the test runner sets it from the
+ * build), is the exact string expected; KVMPORT_QEMU_VERSION the expected upstream
+ * version and KVMPORT_RELEASE the stack release.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -26,6 +29,7 @@ static void test_query_version(void)
     const char *package;
     const char *want_id = g_getenv("KVMPORT_STACK_ID");
     const char *want_version = g_getenv("KVMPORT_QEMU_VERSION");
+    const char *want_release = g_getenv("KVMPORT_RELEASE");
 
     g_assert(ret);
     package = qdict_get_try_str(ret, "package");
@@ -35,6 +39,11 @@ static void test_query_version(void)
     g_assert_cmpuint(strlen(package), >, strlen(STACK_NAME));
     if (want_id) {
         g_assert_cmpstr(package, ==, want_id);
+    }
+    if (want_version && want_release) {
+        g_autofree char *prefix = g_strdup_printf(STACK_NAME "%s-%s (", want_version,
+                                                  want_release);
+        g_assert_true(g_str_has_prefix(package, prefix));
     }
 
     qemu = qdict_get_qdict(ret, "qemu");

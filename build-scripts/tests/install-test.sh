@@ -9,6 +9,9 @@ want_help "${1:-}"
 . "$SCRIPTS/tests/tap.sh"
 
 want_id=$(cat "$BUILD_DIR/stack-id")
+# the stack's release on its upstream version (qemu.pin), then the revision
+check "the build's stack id '$want_id' is release $QEMU_VERSION-$KVMPORT_RELEASE" \
+    test "${want_id#"kvmport $QEMU_VERSION-$KVMPORT_RELEASE ("}" != "$want_id"
 for arch in x86_64 aarch64 sw64; do
     bin="$PREFIX/bin/qemu-system-$arch"
     if [ ! -x "$bin" ]; then not_ok "$bin is installed"; continue; fi

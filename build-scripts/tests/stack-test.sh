@@ -6,7 +6,7 @@
 #
 # Usage: build-scripts/tests/stack-test.sh
 # Works in a scratch directory; qemu/ and patches/ are not touched. The upstream tarball
-# (qemu-10.0.2.tar.xz) is checked too when it is in cache/ or given as QEMU_UPSTREAM_SOURCE.
+# (qemu-X.tar.xz of the pin) is checked too when it is in cache/ or given as QEMU_UPSTREAM_SOURCE.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 want_help "${1:-}"
