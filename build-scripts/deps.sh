@@ -1,7 +1,7 @@
 #!/bin/bash
 # Install the Debian packages this project needs to build and test QEMU.
 #
-# Usage: build-scripts/deps.sh [--check] [--libvirt]
+# Usage: build-scripts/deps.sh [--check] [--libvirt | --debian-qemu]
 #
 # As root: enables bookworm-backports (derived from the mirror already configured in
 # /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list; no host name is written
@@ -14,6 +14,12 @@
 #   driver, virsh and the Python bindings; apt also installs Debian's own QEMU, which
 #   the driver depends on (the tests point <emulator> at this build). An installed older
 #   libvirt is never upgraded (it may be the machine's own): that is an error naming it.
+# --debian-qemu: the packages of the migration test against Debian's own QEMU instead
+#   (check.sh migrate-peer): qemu-system-x86 and qemu-system-arm 10.0 from backports
+#   (bookworm's 7.2 has no 10.0 machine types), installed with apt's -t SUITE, as they
+#   need their own qemu-system-common and -data and a newer seabios from there. An
+#   installed older QEMU (7.2, e.g. pulled in by --libvirt) is upgraded; 10.0 also
+#   satisfies libvirt's QEMU driver (qemu-kvm | qemu-system), so --libvirt then keeps it.
 # With nothing missing it returns at once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,11 +29,13 @@ for arg in "$@"; do
     -h | --help) usage; exit 0 ;;
     --check) CHECK_ONLY=1 ;;
     --libvirt) GROUP=libvirt ;;
+    --debian-qemu) GROUP=debian-qemu ;;
     *) usage >&2; die "unknown argument '$arg'" ;;
     esac
 done
 
-# name[:min-version[:suite-suffix]]
+# name[:min-version[:suite-suffix]]; min-version is an upstream version (the installed
+# version's epoch is not compared: Debian's QEMU is 1:10.0.2+ds-...)
 PACKAGES=(
     gcc make git xz-utils perl ccache pkg-config ninja-build bzip2 flex bison
     python3-venv gcc-multilib
@@ -49,10 +57,11 @@ PACKAGES=(
     libvirt-common:11:-backports
     python3-libvirt
 )
+[ $GROUP = debian-qemu ] && PACKAGES=(qemu-system-x86:10.0:-backports qemu-system-arm:10.0:-backports)
 
 installed_version() {
     { dpkg-query -W -f='${Status} ${Version}\n' "$1" 2>/dev/null || true; } |
-        awk '$3 == "installed" { print $4 }'
+        awk '$3 == "installed" { sub(/^[0-9]+:/, "", $4); print $4 }'
 }
 
 . /etc/os-release
@@ -80,6 +89,7 @@ fi
 
 BPO="${VERSION_CODENAME}-backports"
 apt_line="apt-get install -y ${wanted[*]}"
+[ $GROUP != debian-qemu ] || apt_line="apt-get install -y -t $BPO ${missing[*]}"
 
 if [ $CHECK_ONLY = 1 ]; then
     echo "missing packages: ${missing[*]}"

@@ -36,6 +36,15 @@ file:), quit that QEMU, start a new one with the same command line and
 `-incoming defer`, `migrate-incoming` from the file, wait until it runs, write one byte to
 the guest's console and go on reading the new process. Phase times are printed as `# `.
 
+--migrate-peer QEMU (repeatable): live migration, one hop each time the guest prints
+KVMPORT-READY, into the binaries given, in order (the guest starts on --qemu or the
+build's binary): the destination is a new process of QEMU with the same command line and
+`-incoming defer`, `migrate-incoming` on a unix socket (`exit-on-error` off, so that it
+stays up to say why a load failed), the source `migrate`s into it while the guest runs;
+once both report completed and the destination runs, the source quits and the guest gets
+one byte on its console. Phase times are printed as `# `; a failed hop is a `not ok` with
+QEMU's own words: query-migrate's error-desc of both sides and the destination's output.
+
 --cpu none passes no -cpu, so the machine's own default CPU is used (without --cpu:
 max for aarch64, QEMU's default for x86_64).
 
@@ -183,7 +192,10 @@ class Run:
         self.checks = []         # (name, status, detail)
         self.ended = False
         self.ready = False
-        self.migrated = False
+        # the migrations to make, one each time the guest prints KVMPORT-READY: None is
+        # --migrate (through a file into the same binary), a binary is a live hop into it
+        self.hops = [None] if opts.migrate else list(opts.migrate_peer)
+        self.migrated = 0
         self.problems = []       # run-level failures
         self.vm = None
         self.buf = b''
@@ -197,7 +209,7 @@ class Run:
         self.t0 = None
 
     # ---- QEMU command line -------------------------------------------------------
-    def qemu_args(self):
+    def qemu_args(self, binary=None):
         o, g = self.opts, self.guest
         args = ['-nodefaults', '-no-reboot', '-accel', ','.join([o.accel] + o.accel_opt),
                 '-M', o.machine or g.default_machine]
@@ -208,7 +220,7 @@ class Run:
             args += ['-smp', o.smp]
         if g.linux:
             args += ['-m', '256']
-        args += self.rom_args()
+        args += self.rom_args(binary)
         if g.firmware:
             return args + o.extra
         args += ['-kernel', g.kernel]
@@ -219,13 +231,13 @@ class Run:
             args += ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x4']
         return args + o.extra
 
-    def rom_args(self):
+    def rom_args(self, binary=None):
         """A build-tree binary finds the firmware of --firmwarepath but not the x86
         option ROMs built from source (linuxboot_dma.bin, multiboot_dma.bin, ...)."""
         o = self.opts
         roms = os.path.join(o.build_dir or HERE, 'pc-bios', 'optionrom')
         if (not INSTALLED and self.guest.arch == 'x86_64' and os.path.isdir(roms) and
-                os.path.dirname(os.path.abspath(self.binary())) ==
+                os.path.dirname(os.path.abspath(binary or self.binary())) ==
                 os.path.abspath(o.build_dir)):
             return ['-L', roms]
         return []
@@ -237,14 +249,16 @@ class Run:
         return self.opts.qemu or os.path.join(self.opts.build_dir,
                                               f'qemu-system-{self.guest.arch}')
 
-    def machine(self, extra=()):
+    def machine(self, extra=(), binary=None):
         from qemu.machine import QEMUMachine  # pylint: disable=import-outside-toplevel
-        vm = QEMUMachine(self.binary(), args=self.qemu_args() + list(extra),
+        binary = binary or self.binary()
+        vm = QEMUMachine(binary, args=self.qemu_args(binary) + list(extra),
                          base_temp_dir=tempfile.gettempdir())
         vm.set_console()
         return vm
 
-    def launch(self, vm):
+    def launch(self, vm, attach=True):
+        """Start vm; attach: it becomes the QEMU whose console is read."""
         from qemu.machine.machine import VMLaunchFailure  # pylint: disable=C0415
         try:
             vm.launch()
@@ -252,6 +266,8 @@ class Run:
             out = (err.output or '').strip().splitlines()
             raise RunFailure('QEMU did not start (exit %s): %s' %
                              (err.exitcode, out[-1] if out else err)) from err
+        if not attach:
+            return
         self.vm = vm
         self.sock = vm.console_socket
         self.sock.setblocking(False)
@@ -356,14 +372,16 @@ class Run:
                 self.watch_firmware(deadline)
                 return
             while True:
-                why = self.read_until(
-                    deadline, lambda: self.ended or (self.opts.migrate and self.ready
-                                                     and not self.migrated))
+                why = self.read_until(deadline, lambda: self.ended or self.hop_due())
                 if why == 'timeout':
                     raise RunFailure(f'timeout after {self.timeout:g} s' +
                                      ('' if self.lines else ': the guest printed nothing'))
-                if self.opts.migrate and self.ready and not self.migrated:
-                    self.migrate(deadline)
+                if self.hop_due():
+                    self.ready = False
+                    if self.hops[self.migrated] is None:
+                        self.migrate(deadline)
+                    else:
+                        self.migrate_live(self.hops[self.migrated], deadline)
                     continue
                 break
             # after END the guest exits by itself (poweroff or isa-debug-exit)
@@ -410,6 +428,9 @@ class Run:
         for text in list(dict.fromkeys(self.qemu_log))[-5:]:
             self.emit(f'# qemu: {text}')
 
+    def hop_due(self):
+        return self.ready and self.migrated < len(self.hops)
+
     def migrate(self, deadline):
         # pylint: disable=too-many-locals
         t0 = time.monotonic()
@@ -417,7 +438,7 @@ class Run:
             path = os.path.join(tmp, 'state')
             vm = self.vm
             vm.cmd('migrate', uri=f'file:{path}')
-            status = self.wait_migration(vm, deadline, 'outgoing')
+            status = self.wait_migration(vm, deadline, 'outgoing')['status']
             t1 = time.monotonic()
             size = os.path.getsize(path)
             # nothing more can come from the paused source
@@ -435,18 +456,75 @@ class Run:
                 time.sleep(0.01)
             t4 = time.monotonic()
             self.sock.send(b'\n')
-        self.migrated = True
+        self.migrated += 1
         self.emit(f'# {self.prefix}: migrate ({status}, {size / 1048576:.1f} MiB): save '
             f'{t1 - t0:.2f} s, quit source {t2 - t1:.2f} s, start destination '
             f'{t3 - t2:.2f} s, load {t4 - t3:.2f} s, total {t4 - t0:.2f} s')
 
+    def migrate_live(self, peer, deadline):
+        """One --migrate-peer hop: live migration into a new process of binary peer."""
+        # pylint: disable=too-many-locals
+        n = self.migrated + 1
+        what = f'hop {n}: {self.hops[n - 2] if n > 1 else self.binary()} -> {peer}'
+        src, t0 = self.vm, time.monotonic()
+        dst = self.machine(['-incoming', 'defer'], binary=peer)
+        with tempfile.TemporaryDirectory(prefix='kvmport-migrate-') as tmp:
+            uri = f"unix:{os.path.join(tmp, 'sock')}"
+            try:
+                self.launch(dst, attach=False)
+                t1 = time.monotonic()
+                dst.cmd('migrate-incoming', uri=uri, **{'exit-on-error': False})
+                src.cmd('migrate', uri=uri)
+                info = self.wait_migration(src, deadline, 'outgoing')
+                t2 = time.monotonic()
+                self.wait_migration(dst, deadline, 'incoming')
+                while dst.cmd('query-status')['status'] != 'running':
+                    if time.monotonic() > deadline:
+                        raise RunFailure('the destination did not resume running')
+                    time.sleep(0.01)
+            except Exception as err:
+                raise RunFailure(f'{what}: {err}{self.incoming_error(dst, str(err))}') \
+                    from err
+        t3 = time.monotonic()
+        # nothing more can come from the paused source
+        src.shutdown()
+        for text in (src.get_log() or '').strip().splitlines()[-5:]:
+            self.emit(f'# qemu (source of hop {n}): {text}')
+        self.vm, self.sock = dst, dst.console_socket
+        self.sock.setblocking(False)
+        t4 = time.monotonic()
+        self.sock.send(b'\n')
+        self.migrated += 1
+        self.emit(f"# {self.prefix}: {what} (live, {info['status']}, "
+                  f"{info['ram']['transferred'] / 1048576:.1f} MiB sent, downtime "
+                  f"{info.get('downtime', 0)} ms): start destination {t1 - t0:.2f} s, "
+                  f'migrate {t2 - t1:.2f} s, destination running {t3 - t2:.2f} s, quit '
+                  f'source {t4 - t3:.2f} s, total {t4 - t0:.2f} s')
+
+    @staticmethod
+    def incoming_error(dst, known):
+        """What a destination says about a failed hop: its query-migrate error-desc
+        (unless known has it) and its last output lines; it is stopped."""
+        said = []
+        try:
+            desc = dst.cmd('query-migrate').get('error-desc')
+            if desc and desc not in known:
+                said.append(f'incoming error: {desc}')
+        except Exception:  # pylint: disable=broad-except
+            pass    # not started, or exited
+        dst.shutdown(hard=True)
+        log = [t for t in (dst.get_log() or '').strip().splitlines() if t not in known]
+        said += [f'qemu: {t}' for t in list(dict.fromkeys(log))[-5:]]
+        return f"; destination: {'; '.join(said)}" if said else ''
+
     @staticmethod
     def wait_migration(vm, deadline, side):
+        """query-migrate until completed (its result) or failed (RunFailure)."""
         while True:
             info = vm.cmd('query-migrate')
             status = info.get('status', 'none')
             if status == 'completed':
-                return status
+                return info
             if status in ('failed', 'cancelled'):
                 raise RunFailure(f'{side} migration {status}: '
                                  f"{info.get('error-desc', 'no error given')}")
@@ -463,8 +541,10 @@ class Run:
             p.append(f'KVMPORT-PLAN {self.plan} but {len(self.checks)} checks')
         if not self.ended:
             p.append('the guest printed no KVMPORT-END')
-        if self.opts.migrate and not self.migrated:
-            p.append('--migrate, but the guest never printed KVMPORT-READY')
+        if self.migrated < len(self.hops):
+            p.append(f"{'--migrate' if self.opts.migrate else '--migrate-peer'}: "
+                     f'{len(self.hops)} migration(s) asked, but the guest printed '
+                     f'KVMPORT-READY {self.migrated} time(s)')
         fails = sum(1 for c in self.checks if c[1] == 'FAIL')
         code = self.exitcode
         if code is not None and code < 0:
@@ -544,8 +624,8 @@ class RigRun(Run):
         return [inner.binary()] + inner.qemu_args() + ['-display', 'none',
                                                        '-serial', 'stdio']
 
-    def qemu_args(self):
-        return (['-nodefaults', '-no-reboot'] + RIG_L1 + self.rom_args() +
+    def qemu_args(self, binary=None):
+        return (['-nodefaults', '-no-reboot'] + RIG_L1 + self.rom_args(binary) +
                 ['-kernel', self.rig_kernel, '-initrd', self.rig_image,
                  '-append', 'console=ttyS0 quiet panic=-1 kvmport.test=rig' +
                  (f' kvmport.modules={RIG_KVM[self.kvm][0]}' if RIG_KVM[self.kvm][0] else ''),
@@ -601,7 +681,7 @@ class RigRun(Run):
         if not m:
             return
         if m.group(1) == 'migrated':
-            self.migrated = True
+            self.migrated += 1
             self.emit(f'# {self.prefix}: migrate in L1 (HMP, file:): {m.group(2)}')
         elif m.group(1) == 'exit':
             self.rig_exit = int(m.group(2)) if m.group(2).isdigit() else None
@@ -732,6 +812,7 @@ def kvm_probe_reason(kind, opts):
     opts = copy.copy(opts)
     opts.guest, opts.param, opts.accel, opts.rig = guest, params, 'kvm', 'off'
     opts.smp, opts.machine, opts.extra, opts.migrate = '1', None, [], False
+    opts.migrate_peer = []
     opts.accel_opt, opts.rig_kvm = [], 'stock'
     opts.timeout = min(opts.timeout, PROBE_TIMEOUT)
     g = Guest(guest, opts.build_dir)
@@ -833,6 +914,9 @@ def parse_args(argv):
                     'guest images next to this script and PREFIX/bin)')
     ap.add_argument('--migrate', action='store_true',
                     help='migrate the guest through a file when it prints KVMPORT-READY')
+    ap.add_argument('--migrate-peer', action='append', default=[], metavar='QEMU',
+                    help='live-migrate the guest into a new process of binary QEMU when it '
+                    'prints KVMPORT-READY (repeatable: one hop each, in the order given)')
     ap.add_argument('--bench', action='store_true',
                     help='print KVMPORT-BENCH lines as "# KVMPORT-BENCH PREFIX: ..."')
     ap.add_argument('--console-log', metavar='FILE', help='write the whole console here')
@@ -884,8 +968,16 @@ def parse_args(argv):
         ap.error(f'{rig_on} runs baremetal and linux-x86_64 guests with --accel kvm')
     if firmware and not params:
         ap.error('a firmware guest needs at least one --param expect=REGEX')
-    if firmware and opts.migrate:
-        ap.error('--migrate needs a guest that prints KVMPORT-READY, not a firmware guest')
+    if firmware and (opts.migrate or opts.migrate_peer):
+        ap.error('--migrate and --migrate-peer need a guest that prints KVMPORT-READY, not a '
+                 'firmware guest')
+    for p in opts.migrate_peer:
+        if not (os.path.isfile(p) and os.access(p, os.X_OK)):
+            ap.error(f"--migrate-peer '{p}': not an executable file")
+    if opts.migrate and opts.migrate_peer:
+        ap.error('give --migrate (through a file) or --migrate-peer (live), not both')
+    if opts.migrate_peer and opts.accel == 'kvm' and opts.rig != 'off':
+        ap.error('--migrate-peer runs QEMU on this host: with --accel kvm, give --rig off')
     return opts
 
 

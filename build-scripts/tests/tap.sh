@@ -20,3 +20,17 @@ expect_fail() {
     else ok "$d"; fi
 }
 tap_done() { echo "1..$_tap_n"; [ $_tap_fail -eq 0 ]; }
+# relay FILE: the un-numbered TAP lines of FILE (run-guest.py's) as numbered ones here;
+# comments as they are, anything else as a comment
+relay() {
+    local line d
+    while IFS= read -r line; do
+        case $line in
+        'not ok - '*) not_ok "${line#not ok - }" ;;
+        'ok - '*' # SKIP '*) d=${line#ok - }; skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
+        'ok - '*) ok "${line#ok - }" ;;
+        '#'*) echo "$line" ;;
+        *) [ -z "$line" ] || echo "# $line" ;;
+        esac
+    done <"$1"
+}
