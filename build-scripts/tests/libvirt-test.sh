@@ -7,9 +7,13 @@
 # runs libvirt-test.py (the checks are listed there) against $PREFIX. It uses only the
 # embedded driver (qemu:///embed?root=DIR) with its qemu.conf, state, logs and sockets
 # under a temporary DIR: no daemon, no system libvirt configuration, nothing under /etc
-# or /var is used or changed. As root the run is in its own PID namespace, so no QEMU
-# or helper outlives it whatever happens; DIR is removed at the end. Without the libvirt
-# packages every check is reported as skipped, with the reason.
+# or /var is used or changed. As root the run is in its own PID and mount namespace, so
+# no QEMU or helper outlives it whatever happens, and /run there is a private tmpfs: a
+# privileged libvirt, embedded or not, creates /run/libvirt/common/system.token and
+# /run/libvirt/hostdevmgr on first use (paths libvirt fixes at build time), which would
+# change a machine that never ran libvirt; the check of the system's directories reads
+# the host's /run through a bind mount made before. DIR is removed at the end. Without
+# the libvirt packages every check is reported as skipped, with the reason.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 want_help "${1:-}"
@@ -72,8 +76,18 @@ EOF
 run=("$HERE/libvirt-test.py" --prefix "$PREFIX" --root "$root")
 if [ "$(id -u)" = 0 ] && unshare --pid --fork --kill-child --mount-proc true 2>/dev/null; then
     # bash as PID 1 reaps the QEMU processes libvirt daemonizes (a zombie would look alive
-    # to libvirt); the namespace ends, and every process in it, when the test ends
-    unshare --pid --fork --kill-child --mount-proc bash -c '"$@"; exit $?' bash "${run[@]}"
+    # to libvirt); the namespace ends, and every process in it, when the test ends.
+    # --mount-proc gives it a mount namespace (propagation private): the host's /run stays
+    # readable at DIR/host-run, and /run becomes a private tmpfs.
+    mkdir "$root/host-run"
+    unshare --pid --fork --kill-child --mount-proc bash -c '
+        set -e
+        host_run=$1/host-run
+        shift
+        # -n: no /run/mount/utab entry, which would itself create /run/mount on the host
+        mount -n --bind /run "$host_run"
+        mount -n -t tmpfs -o mode=0755,size=64m kvmport-run /run
+        "$@" --host-run "$host_run"; exit $?' bash "$root" "${run[@]}"
 else
     echo "# no PID namespace (not root, or unshare refused): QEMU processes are stopped" \
          "through libvirt and the pid files only"
