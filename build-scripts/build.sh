@@ -70,9 +70,14 @@ compile() {
     make -C "$BUILD_DIR" -j"$(nproc)" --no-print-directory ${BUILD_TARGETS:-} \
         >"$BUILD_DIR/build.log" 2>&1 &
     local pid=$!
-    progress "$BUILD_DIR/build.log" "$pid"
-    wait "$pid" ||
-        { grep -E 'error|Error' "$BUILD_DIR/build.log" | head -n 30 >&2; die "build failed; see $BUILD_DIR/build.log"; }
+    # the build does not outlive this script (an interrupted make, a failed progress line)
+    trap 'kill "$pid" 2>/dev/null || true' EXIT
+    progress "$BUILD_DIR/build.log" "$pid" || true
+    if ! wait "$pid"; then
+        grep -E 'error|Error|\*\*\*' "$BUILD_DIR/build.log" | head -n 30 >&2 || true
+        die "build failed; see $BUILD_DIR/build.log"
+    fi
+    trap - EXIT
 }
 
 # progress LOG PID: while PID runs, a line each time ninja's count in LOG ("[N/M] ...")
@@ -81,7 +86,8 @@ progress() {
     local log=$1 pid=$2 shown=-1 nm n m pct
     while kill -0 "$pid" 2>/dev/null; do
         sleep 3
-        nm=$(tail -c 8192 "$log" 2>/dev/null | grep -ao '^\[[0-9]*/[0-9]*\]' | tail -n1 | tr -d '[]')
+        nm=$(tail -c 8192 "$log" 2>/dev/null | grep -ao '^\[[0-9]*/[0-9]*\]' | tail -n1 | tr -d '[]') ||
+            true    # no count in the log's tail yet (configure output, a long first step)
         [ -n "$nm" ] || continue
         n=${nm%/*} m=${nm#*/}
         [ "$m" -gt 0 ] || continue

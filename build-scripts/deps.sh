@@ -17,9 +17,10 @@
 # --debian-qemu: the packages of the migration test against Debian's own QEMU instead
 #   (check.sh migrate-peer): qemu-system-x86 and qemu-system-arm 10.0 from backports
 #   (bookworm's 7.2 has no 10.0 machine types), installed with apt's -t SUITE, as they
-#   need their own qemu-system-common and -data and a newer seabios from there. An
-#   installed older QEMU (7.2, e.g. pulled in by --libvirt) is upgraded; 10.0 also
-#   satisfies libvirt's QEMU driver (qemu-kvm | qemu-system), so --libvirt then keeps it.
+#   need their own qemu-system-common and -data and a newer seabios from there. As with
+#   libvirt, an installed older QEMU (7.2: the machine's own, or pulled in by an earlier
+#   --libvirt) is never upgraded: that is an error naming it. 10.0 also satisfies
+#   libvirt's QEMU driver (qemu-kvm | qemu-system), so `make check` installs it first.
 # With nothing missing it returns at once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -69,7 +70,7 @@ missing=() wanted=() needs_backports=0 outdated=()
 for spec in "${PACKAGES[@]}"; do
     IFS=: read -r name min suite <<<"$spec"
     ver=$(installed_version "$name")
-    if [ -n "$ver" ] && [ $GROUP = libvirt ] && [ -n "$min" ] &&
+    if [ -n "$ver" ] && [ $GROUP != build ] && [ -n "$min" ] &&
             dpkg --compare-versions "$ver" lt "$min"; then
         outdated+=("$name $ver")
     elif [ -z "$ver" ] || { [ -n "$min" ] && dpkg --compare-versions "$ver" lt "$min"; }; then

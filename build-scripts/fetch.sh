@@ -12,10 +12,10 @@
 #      sources use (private apt state under cache/apt; /etc/apt is untouched).
 # A tarball whose sha256 is not pinned stops the run with expected and actual checksums.
 # Upstream's tarball while the pin has no sha256 for it (QEMU_UPSTREAM_SHA256 empty: no
-# source this project trusts had published it when the pin moved): every file of the
-# pinned Debian tarball (fetched as in 2.) must be in it with the same content; the files
-# Debian removes (prebuilt firmware) are not verified, and the output says so and prints
-# its sha256 for the pin.
+# source this project trusts had published it when the pin moved) is only checked: every
+# file of the pinned Debian tarball (fetched as in 2.) must be in it with the same content;
+# the files Debian removes (prebuilt firmware, which make installs from such a tarball) are
+# NOT verified, which the output says, printing the tarball's sha256 for the pin.
 # Prints the path of the verified source (tarball or git tree) on stdout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -44,7 +44,9 @@ verify() {
 # Debian tarball, byte for byte, under its own top directory
 verify_against_debian() {
     local f=$1 deb
-    deb=$(QEMU_SOURCE= "$0") || die "cannot fetch Debian's tarball to verify $f against"
+    deb=$(QEMU_SOURCE= "$0") ||
+        die "cannot check $(basename "$f") without Debian's $QEMU_DEBIAN_TARBALL (in cache/ or from the archive):
+  pin its sha256 (QEMU_UPSTREAM_SHA256 in qemu.pin) once checked against qemu.org's signature"
     step "verify $(basename "$f") file by file against $(basename "$deb") (no upstream sha256 pinned)"
     python3 - "$f" "$deb" <<'PY' || die "$(basename "$f") does not match Debian's $(basename "$deb")"
 import hashlib, sys, tarfile
@@ -67,8 +69,8 @@ if bad:
     sys.stderr.write('%d of Debian\'s %d files missing or different, e.g. %s\n'
                      % (len(bad), len(deb), ', '.join(bad[:5])))
     sys.exit(1)
-sys.stderr.write('%d files identical to Debian\'s; %d only in upstream\'s, not verified '
-                 '(what Debian removes: prebuilt firmware and the like)\n'
+sys.stderr.write('%d files identical to Debian\'s; %d only in upstream\'s, NOT verified '
+                 '(what Debian removes: prebuilt firmware, which make installs)\n'
                  % (len(deb), len(set(up) - set(deb))))
 PY
     step "$(basename "$f"): sha256 $(sha256sum "$f" | cut -d' ' -f1) (QEMU_UPSTREAM_SHA256 in qemu.pin, once a trusted source confirms it)"

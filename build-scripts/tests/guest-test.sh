@@ -104,67 +104,45 @@ expect35() {
     printf '%x\n' $(( (cores_pkg << 16) | (cores_pkg * threads) ))
 }
 
-# relay FILE: run-guest.py's TAP lines as this script's numbered ones; comments as they are
-relay() {
-    local line d
-    while IFS= read -r line; do
-        case $line in
-        'not ok - '*) not_ok "${line#not ok - }" ;;
-        'ok - '*' # SKIP '*) d=${line#ok - }; skip "${d%% # SKIP *}" "${d#* # SKIP }" ;;
-        'ok - '*) ok "${line#ok - }" ;;
-        '#'*) echo "$line" ;;
-        *) [ -z "$line" ] || echo "# $line" ;;
-        esac
-    done <"$1"
-}
-
-# crash_report NAME OUT COREDIR: a QEMU that died by a signal: its TAP line and, when the
-# kernel left a core file, the crashing thread's backtrace (gdb), as comments
+# crash_report NAME COREDIR: after a run in which QEMU died by a signal (a failure: the
+# run's own `not ok` line says which signal), the crashing thread's backtrace from the
+# core file the kernel left, as comments; the core file is kept in COREDIR
 crash_report() {
-    local name=$1 out=$2 dir=$3 core exe=$BUILD_DIR/qemu-system-x86_64
+    local name=$1 dir=$2 core exe=$BUILD_DIR/qemu-system-x86_64
     case $name in linux-aarch64*|firmware*) exe=$BUILD_DIR/qemu-system-aarch64 ;; esac
-    echo "# $name: QEMU crashed; retried once (first run: $out.crash.tap)"
-    grep '^not ok ' "$out.crash.tap" | sed 's/^/#   /'
     core=$(find "$dir" -maxdepth 1 -name 'core*' -type f | head -n 1)
     if [ -z "$core" ]; then
-        echo "#   no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern 2>/dev/null))"
+        echo "# $name: QEMU crashed; no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern 2>/dev/null))"
     elif command -v gdb >/dev/null; then
+        echo "# $name: QEMU crashed; core file $core, backtrace:"
         gdb -batch -ex bt "$exe" "$core" 2>/dev/null | grep -E '^#[0-9]' | awk '!seen[$0]++' |
-            head -n 25 |
-            sed 's/^/#   /'
+            head -n 25 | sed 's/^/#   /'
     else
-        echo "#   core file $core (no gdb here for a backtrace)"
+        echo "# $name: QEMU crashed; core file $core (no gdb here for a backtrace)"
     fi
-    rm -rf "$dir"
 }
 
-# guest NAME RUN-GUEST-ARGS...: one case. A run in which QEMU dies by a signal (a rare
-# SIGSEGV of x86_64 TCG with -smp 4 was seen in 2 of about 20 CI runs and never in 160
-# direct runs) is reported with its backtrace and retried once; the retry's result counts.
+# guest NAME RUN-GUEST-ARGS...: one case, run once. A QEMU that dies by a signal fails
+# the case (run-guest.py's `not ok`), with the backtrace from its core file.
 guest() {
-    local name=$1 rc=0 t0 out try coredir
+    local name=$1 rc=0 t0 out coredir
     shift
     out="$LOGDIR/${name//\//_}"
     coredir="$out.cores"
     step "guest: $name"
     t0=$(date +%s%N)
-    for try in 1 2; do
-        rc=0
-        mkdir -p "$coredir"
-        (ulimit -c unlimited 2>/dev/null || true
-         cd "$coredir" &&
-         exec "$RUN" --name "$name" --console-log "$out.console" "$@") \
-            >"$out.tap" 2>"$out.err" || rc=$?
-        if [ "$try" = 1 ] && grep -q '^not ok .*QEMU was killed by signal' "$out.tap"; then
-            mv "$out.tap" "$out.crash.tap"
-            mv "$out.console" "$out.crash.console" 2>/dev/null || true
-            crash_report "$name" "$out" "$coredir"
-            continue
-        fi
-        break
-    done
     rm -rf "$coredir"
+    mkdir -p "$coredir"
+    (ulimit -c unlimited 2>/dev/null || true
+     cd "$coredir" &&
+     exec "$RUN" --name "$name" --console-log "$out.console" "$@") \
+        >"$out.tap" 2>"$out.err" || rc=$?
     relay "$out.tap"
+    if grep -q '^not ok .*QEMU was killed by signal' "$out.tap"; then
+        crash_report "$name" "$coredir"
+    else
+        rm -rf "$coredir"
+    fi
     if ! grep -qE '^(not )?ok ' "$out.tap"; then
         not_ok "$name: run-guest.py exited $rc without a result" "$(tail -n 15 "$out.err")"
     elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out.tap"; then

@@ -37,6 +37,39 @@ for name in "$QEMU_DEBIAN_TARBALL" "$QEMU_UPSTREAM_TARBALL"; do
         test "$(sha256sum "$bad" | cut -d' ' -f1)" = "$sum"
     rm -f "$bad"
 done
+# upstream's tarball without a pinned sha256: made here from Debian's (an uncompressed tar
+# under upstream's name and top directory, plus a file only upstream has), once as is and
+# once with one of Debian's files changed
+if [ -z "$QEMU_UPSTREAM_SHA256" ]; then
+    mkdir -p "$tmp/good" "$tmp/bad"
+    python3 - "$SRC" "$tmp/good/$QEMU_UPSTREAM_TARBALL" "$tmp/bad/$QEMU_UPSTREAM_TARBALL" \
+        "qemu-$QEMU_VERSION" <<'PY'
+import io, sys, tarfile
+src, good, bad, top = sys.argv[1:]
+with tarfile.open(src) as t, tarfile.open(good, 'w') as g, tarfile.open(bad, 'w') as b:
+    for m in t:
+        data = t.extractfile(m).read() if m.isfile() else None
+        m.name = top + m.name[m.name.index('/'):] if '/' in m.name else top
+        if m.islnk():
+            m.linkname = top + m.linkname[m.linkname.index('/'):]
+        g.addfile(m, io.BytesIO(data) if data is not None else None)
+        if m.name == top + '/VERSION':
+            data += b'x'
+            m.size = len(data)
+        b.addfile(m, io.BytesIO(data) if data is not None else None)
+    extra = tarfile.TarInfo(top + '/pc-bios/upstream-only.bin')
+    extra.size = 4
+    for out in (g, b):
+        out.addfile(extra, io.BytesIO(b'blob'))
+PY
+    out=$("$SCRIPTS/fetch.sh" --source "$tmp/good/$QEMU_UPSTREAM_TARBALL" 2>&1) || true
+    check "upstream's tarball with Debian's files is accepted, its own file named unverified" \
+        grep -q "files identical to Debian's; 1 only in upstream's, NOT verified" <<<"$out"
+    expect_fail "upstream's tarball with one of Debian's files changed is refused, naming it" \
+        "1 of Debian's [0-9]+ files missing or different, e.g. VERSION" \
+        "$SCRIPTS/fetch.sh" --source "$tmp/bad/$QEMU_UPSTREAM_TARBALL"
+    rm -rf "$tmp/good" "$tmp/bad"
+fi
 expect_fail "a missing source is named" "source '$tmp/nope.tar.xz' does not exist" \
     "$SCRIPTS/fetch.sh" --source "$tmp/nope.tar.xz"
 
