@@ -232,13 +232,12 @@ class Run:
         return args + o.extra
 
     def rom_args(self, binary=None):
-        """A build-tree binary finds the firmware of --firmwarepath but not the x86
-        option ROMs built from source (linuxboot_dma.bin, multiboot_dma.bin, ...)."""
-        o = self.opts
-        roms = os.path.join(o.build_dir or HERE, 'pc-bios', 'optionrom')
-        if (not INSTALLED and self.guest.arch == 'x86_64' and os.path.isdir(roms) and
-                os.path.dirname(os.path.abspath(binary or self.binary())) ==
-                os.path.abspath(o.build_dir)):
+        """A build-tree binary (this build's, or another tree's such as build/asan)
+        finds the firmware of --firmwarepath but not the x86 option ROMs built from
+        source (linuxboot_dma.bin, multiboot_dma.bin, ...): those of its own tree."""
+        roms = os.path.join(os.path.dirname(os.path.abspath(binary or self.binary())),
+                            'pc-bios', 'optionrom')
+        if not INSTALLED and self.guest.arch == 'x86_64' and os.path.isdir(roms):
             return ['-L', roms]
         return []
 
