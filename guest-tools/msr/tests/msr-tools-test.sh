@@ -368,10 +368,13 @@ while read -ra a; do
     grep -av -e '^  --list' -e '^Environment: MSR_CPU_DIR' "$tmp/r-err" || true
 done
 EOF
+# runall BINDIR [FAKE-DEV-CPU]: Debian's tools see a fake tree only at /dev/cpu, bound in a
+# private mount namespace (mount -n: no /run/mount/utab, which would leave /run/mount on
+# the host)
 runall() { local bindir=$1 d=$2
     if [ "$bindir" = "$BIN" ]; then MSR_CPU_DIR=${d:-/dev/cpu} bash "$tmp/runall.sh" "$bindir" "$tmp"
     elif [ -z "$d" ]; then bash "$tmp/runall.sh" "$bindir" "$tmp"
-    else unshare -m sh -c 'mount --bind "$0" /dev/cpu && exec bash "$@"' "$d" "$tmp/runall.sh" "$bindir" "$tmp"
+    else unshare -m sh -c 'mount -n --bind "$0" /dev/cpu && exec bash "$@"' "$d" "$tmp/runall.sh" "$bindir" "$tmp"
     fi
 }
 # same DIR DESC CASES...: Debian's tools and ours give the same result for each case
