@@ -50,7 +50,7 @@ newer() {
         printf '%-22s %-32s %-9s %s\n' "$suite" "$version" "$up" "$what"
     done < <(apt-cache "${APT_OPTS[@]}" madison qemu 2>/dev/null | grep ' Sources$' | sort -u)
     if [ -n "$best" ]; then
-        echo "newest stable bump: $best (see README, maintainer workflow: a stable bump)"
+        echo "newest stable bump: $best (docs/maintainer.md, \"A stable bump, end to end\")"
     else
         echo "no newer $series.x than $QEMU_VERSION in the archive"
     fi
