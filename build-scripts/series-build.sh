@@ -41,7 +41,11 @@ esac
 SERIES_DIR="$BUILD_DIR/series"
 export TARGETS=${TARGETS:-x86_64-softmmu}
 SRC=$("$SCRIPTS/fetch.sh")
-rm -rf "$SERIES_DIR/qemu"
+# A new tree and a new build directory: the tree's unchanged files keep the tarball's
+# old mtimes, so a build directory left from another prefix (a longer one, an interrupted
+# run) would keep generated files newer than their sources, e.g. hmp-commands-info.h from
+# a patch not applied now. ccache makes the rebuild cheap.
+rm -rf "$SERIES_DIR/qemu" "$SERIES_DIR/build"
 mkdir -p "$SERIES_DIR"
 stack_import_pristine "$SRC" "$(source_id "$SRC")" "$SERIES_DIR/qemu"
 QEMU_DIR="$SERIES_DIR/qemu" link_stack_qtests
