@@ -143,12 +143,7 @@ guest() {
     else
         rm -rf "$coredir"
     fi
-    if ! grep -qE '^(not )?ok ' "$out.tap"; then
-        not_ok "$name: run-guest.py exited $rc without a result" "$(tail -n 15 "$out.err")"
-    elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out.tap"; then
-        not_ok "$name: run-guest.py exited $rc" "$(tail -n 15 "$out.err")"
-    fi
-    echo "# $name: wall time $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+    run_verdict "$name" "$out" "$rc" "$t0"
 }
 
 # probe KIND: cache the KVM probe of KIND guests in probe_<kind> ("" = runs under KVM)

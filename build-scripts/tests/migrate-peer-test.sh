@@ -142,12 +142,7 @@ for t in "${TYPES[@]}"; do
             fi
         fi
         relay "$out.tap"
-        if ! grep -qE '^(not )?ok ' "$out.tap"; then
-            not_ok "$name: run-guest.py exited $rc without a result" "$(tail -n 15 "$out.err")"
-        elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out.tap"; then
-            not_ok "$name: run-guest.py exited $rc" "$(tail -n 15 "$out.err")"
-        fi
-        echo "# $name: wall time $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+        run_verdict "$name" "$out" "$rc" "$t0"
     done
 done
 

@@ -34,3 +34,15 @@ relay() {
         esac
     done <"$1"
 }
+# run_verdict NAME OUT RC T0: after a run-guest.py run whose TAP is OUT.tap (relayed) and
+# stderr OUT.err, exit status RC, started at T0 (date +%s%N): a `not ok` when it gave no
+# result, or failed without a failed check; then the case's wall time
+run_verdict() {
+    local name=$1 out=$2 rc=$3 t0=$4
+    if ! grep -qE '^(not )?ok ' "$out.tap"; then
+        not_ok "$name: run-guest.py exited $rc without a result" "$(tail -n 15 "$out.err")"
+    elif [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$out.tap"; then
+        not_ok "$name: run-guest.py exited $rc" "$(tail -n 15 "$out.err")"
+    fi
+    echo "# $name: wall time $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+}
