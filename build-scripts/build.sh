@@ -24,7 +24,7 @@ FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/
 [ -d "$QEMU_DIR/.git" ] ||
     die "no qemu/ tree: run build-scripts/apply.sh first"
 
-# "kvmport 10.0.13-1 (git REV)": the stack's release on its upstream base (qemu.pin, as
+# "kvmport 10.0.13-2 (git REV)": the stack's release on its upstream base (qemu.pin, as
 # Debian's and Proxmox's package versions do), then the exact revision of this repository
 # (or a hash of patches/ outside git).
 stack_id() {

@@ -16,6 +16,9 @@
 #                 rdmsr 0x35 (expect35 computed here from -smp as QEMU does), rdmsr -a
 #                 apic_base (one line per CPU in order, BSP bit on CPU 0 only), rdmsr 0x802
 #                 fails with exit 4 (x2APIC register while not in x2APIC mode: #GP)
+#   linux-x86_64  pci-remap, TCG, -smp 2: 30 s of removing and rescanning a pci-testdev on
+#                 CPU 0 while CPU 1 reads page cache; the guest must finish and power off
+#                 (10.0.13 without patches/fixes loses MMIO writes then: hangs, power-offs)
 #   linux-aarch64 smoke, TCG, -smp 2: nproc and uname -m; migrate, TCG: saved to a file
 #                 and restored in a new QEMU, the guest's console, tmpfs and clock go on
 #   baremetal     msr.elf, TCG and KVM, -smp 4,cores=2,threads=2: MSR 0x35 and expected #GPs
@@ -200,6 +203,12 @@ linux_msr=(--guest linux-x86_64:msr-topology --cpu "$X86_CPU" --smp "$TOPO"
            --param "expect35=$E35" --param ncpus=4 --timeout 90)
 guest linux-x86_64/tcg/msr-topology --accel tcg "${linux_msr[@]}"
 kvm_guest linux-x86_64 linux-x86_64/kvm/msr-topology "${linux_msr[@]}"
+
+# Linux x86_64: PCI remapping on one vCPU while the other runs (MTTCG): no MMIO write
+# may reach another device (patches/fixes; without it most runs hang or power off)
+guest linux-x86_64/tcg/pci-remap --accel tcg --guest linux-x86_64:pci-remap --cpu qemu64 \
+    --smp 2 --param seconds=30 --param device=0000:00:05.0 --timeout 150 \
+    -- -device pci-testdev,addr=05
 
 # Linux aarch64: the arm64 kernel on virt -cpu max; a Linux guest saved and restored
 guest linux-aarch64/tcg/smoke --accel tcg --guest linux-aarch64:smoke --smp 2 --param ncpus=2
