@@ -72,8 +72,9 @@ else
     fail rounds "no round in $seconds s"
 fi
 # Linux may give the BARs other addresses on a rescan: compare their sizes and kinds.
-check device "$(bars "$resources")" "$(bars "$(cat "$dev/resource" 2>&1)")" \
-    "$device's BARs (size and flags) as at the start"
+want=$(bars "$resources")
+check device "$want" "$(bars "$(cat "$dev/resource" 2>&1)")" \
+    "$device's BARs (index:size:flags) as at the start: $want"
 bad=$(cat /tmp/reader* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 check readers 0 "$bad" "sha256 mismatches of /tmp/data, $((ncpus - 1)) readers"
 check data "$sum" "$(sha256sum </tmp/data)" "sha256 of /tmp/data after"
