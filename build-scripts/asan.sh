@@ -19,7 +19,7 @@
 #   (guest-tools/linux/tests/common/pci-remap.sh), 30 s of PCI remapping on one vCPU while
 #   the other runs, under MTTCG with -smp 2: its checks, and a line saying that QEMU made no
 #   sanitizer report (10.0.2's use-after-free in the TLB fill shows here in most runs; see
-#   docs/maintainer.md). Needs the guest images (build-scripts/build.sh guest-tools); its
+#   docs/measurements.md). Needs the guest images (build-scripts/build.sh guest-tools); its
 #   console and reports: BUILD_DIR/check/asan-guest/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

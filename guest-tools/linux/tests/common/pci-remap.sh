@@ -9,8 +9,10 @@
 # meanwhile, taking timer interrupts and refilling its TLB.
 # This is the pattern of the use-after-free that upstream fixed in 10.0.4 ("system/physmem:
 # fix use-after-free with dispatch"): a vCPU filling its TLB through a dispatch that RCU
-# had freed. An ASan build of 10.0.2 reports it in most 30-s runs with -smp 2; a build
-# without ASan may read the freed memory unnoticed, so the verdict is ASan's.
+# had freed. An ASan build of 10.0.2 reports it in most 30-s runs with -smp 2 (a build
+# without ASan may read the freed memory unnoticed). 10.0.4's fix resolves a TLB entry in
+# the current map instead, so MMIO writes go astray here: without patches/fixes most runs
+# hang (the APIC EOI lost) or power off.
 # Checks: rounds made, the device back after the last rescan, the readers' data intact.
 case ${seconds:-} in
 '' | *[!0-9]* | 0)
