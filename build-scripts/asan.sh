@@ -73,15 +73,13 @@ remap_guest() {
         echo "not ok - $name: no Linux guest image (build-scripts/build.sh guest-tools)"
         return
     fi
-    ASAN_OPTIONS="log_path=$dir/sanitizer:abort_on_error=1:detect_leaks=0" \
-    UBSAN_OPTIONS="log_path=$dir/sanitizer:halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
-        "$ROOT/guest-tools/run-guest.py" --qemu "$ASAN_DIR/qemu-system-x86_64" --name "$name" \
-        --guest linux-x86_64:pci-remap --cpu qemu64 --smp 2 --timeout 300 \
+    run_sanitized "$dir/sanitizer" "$ROOT/guest-tools/run-guest.py" \
+        --qemu "$ASAN_DIR/qemu-system-x86_64" --name "$name" --guest linux-x86_64:pci-remap --cpu qemu64 --smp 2 --timeout 300 \
         --param seconds=30 --param device=0000:00:05.0 --console-log "$dir/console.log" \
         -- -device pci-testdev,addr=05 2>"$dir/run-guest.err" || rc=$?
     # (the files also get ASan's warning at QEMU's first coroutine switch: not a report)
     reports=$(cat "$dir"/sanitizer.* 2>/dev/null |
-        grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|^    #[0-9] ' | head -12 || true)
+        grep -E "$SANITIZER_REPORT|^    #[0-9] " | head -12 || true)
     if [ -z "$reports" ]; then
         echo "ok - $name: QEMU made no sanitizer report (run-guest.py exit $rc)"
     else

@@ -75,6 +75,19 @@ apt_src_index() {
     apt-get "${APT_OPTS[@]}" -qq update >&2 || die "apt-get update of the deb-src index failed"
 }
 
+# A sanitizer report's first line (ASan, LSan, TSan, UBSan), as an extended regex
+SANITIZER_REPORT='ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:'
+
+# run_sanitized PREFIX CMD...: run CMD (a QEMU of a sanitizer build, or a runner starting
+# one) with every ASan/UBSan report written to its own file PREFIX.<pid> and fatal
+run_sanitized() {
+    local prefix=$1
+    shift
+    ASAN_OPTIONS="log_path=$prefix:abort_on_error=1:detect_leaks=0" \
+    UBSAN_OPTIONS="log_path=$prefix:halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
+        "$@"
+}
+
 want_help() {
     case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 }

@@ -42,17 +42,14 @@ fi
 rm -rf "$LOG"
 mkdir -p "$LOG"
 
-REPORT='ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:'
-
 # one I ARGS...: run I, its verdict in LOG/I.verdict
 one() {
     local i=$1 rc=0 v
     shift
-    ASAN_OPTIONS="log_path=$LOG/$i.sanitizer:abort_on_error=1:detect_leaks=0" \
-    UBSAN_OPTIONS="log_path=$LOG/$i.sanitizer:halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
-        "$ROOT/guest-tools/run-guest.py" --name "run$i" "$@" >"$LOG/$i.tap" 2>"$LOG/$i.err" || rc=$?
+    run_sanitized "$LOG/$i.sanitizer" "$ROOT/guest-tools/run-guest.py" --name "run$i" "$@" \
+        >"$LOG/$i.tap" 2>"$LOG/$i.err" || rc=$?
     # (the files also get ASan's warning at QEMU's first coroutine switch: not a report)
-    if cat "$LOG/$i".sanitizer.* 2>/dev/null | grep -qE "$REPORT"; then v=sanitizer
+    if cat "$LOG/$i".sanitizer.* 2>/dev/null | grep -qE "$SANITIZER_REPORT"; then v=sanitizer
     elif grep -q '^not ok .*QEMU was killed by signal' "$LOG/$i.tap"; then v=crashed
     elif [ $rc -eq 0 ]; then v=passed
     else v=failed
@@ -75,7 +72,7 @@ done
 echo "runs $RUNS: passed ${n[passed]}, failed ${n[failed]}, crashed ${n[crashed]}," \
      "sanitizer report ${n[sanitizer]} (logs: $LOG)"
 if [ "${n[sanitizer]}" -gt 0 ]; then
-    cat "$LOG"/*.sanitizer.* | grep -hE "$REPORT" |
+    cat "$LOG"/*.sanitizer.* | grep -hE "$SANITIZER_REPORT" |
         sed -E 's/ on address 0x[0-9a-f]+.*//; s/^==[0-9]+==//' | sort | uniq -c | sed 's/^/  /'
 fi
 [ "${n[passed]}" -eq "$RUNS" ]

@@ -11,6 +11,8 @@
 #   check_cmd NAME STATUS OUTPUT CMD...
 #                                  run CMD; PASS when it exits STATUS and prints exactly OUTPUT
 #   check_true NAME DETAIL CMD...  PASS when CMD succeeds
+#   need_count KEY WHAT            parameter KEY must be a number >= 1; else the test's only
+#                                  check is param.KEY FAIL (naming WHAT) and the status is 1
 #   bench KEY=VALUE...             KVMPORT-BENCH line
 #   ready [DETAIL]                 KVMPORT-READY line (the harness may migrate the guest now)
 # DETAIL is one line: newlines become " | ".
@@ -49,6 +51,18 @@ check_cmd() {
     else
         fail "$name" "$* -> exit $rc, '$out'; expected exit $want_rc, '$want_out'"
     fi
+}
+
+need_count() {
+    local val
+    eval "val=\${$1:-}"
+    case $val in
+    '' | *[!0-9]* | 0) ;;
+    *) return 0 ;;
+    esac
+    plan 1
+    fail "param.$1" "$1='$val': $2 (kvmport.$1=N, N >= 1)"
+    return 1
 }
 
 check_true() {

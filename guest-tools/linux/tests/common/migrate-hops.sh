@@ -6,13 +6,7 @@
 # random data into tmpfs, prints KVMPORT-READY and waits for the line the harness sends
 # once the destination runs; then every marker written so far must read back, the data
 # must have the same SHA-256, and the clock must not have gone back.
-case ${hops:-} in
-'' | *[!0-9]* | 0)
-    plan 1
-    fail param.hops "hops='${hops:-}': the number of migrations (kvmport.hops=N, N >= 1)"
-    return 0
-    ;;
-esac
+need_count hops "the number of migrations" || return 0
 
 plan $((hops * 5))
 files=

@@ -14,13 +14,7 @@
 # the current map instead, so MMIO writes go astray here: without patches/fixes most runs
 # hang (the APIC EOI lost) or power off.
 # Checks: rounds made, the device back after the last rescan, the readers' data intact.
-case ${seconds:-} in
-'' | *[!0-9]* | 0)
-    plan 1
-    fail param.seconds "seconds='${seconds:-}': how long to remap (kvmport.seconds=N, N >= 1)"
-    return 0
-    ;;
-esac
+need_count seconds "how long to remap" || return 0
 dev=/sys/bus/pci/devices/${device:-}
 if [ -z "${device:-}" ] || [ ! -e "$dev/config" ]; then
     plan 1
