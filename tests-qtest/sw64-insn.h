@@ -42,8 +42,38 @@ enum {
     LLSC_STL_NC = 0xE,
 };
 
-/* CSRs the programs use */
-#define CSR_EXC_PC  0x0e
+/*
+ * CSRs the programs use (the HMcode images' symbol tables, CSR__<name>;
+ * see target/sw64/cpu.h).  The II_REQ word: target CPU in the low bits,
+ * TYPE in [18:16], VALID in bit 20.
+ */
+#define CSR_EXC_SUM     0x0d
+#define CSR_EXC_PC      0x0e
+#define CSR_DS_STAT     0x48
+#define CSR_II_REQ      0x82
+#define CSR_CID         0xc4
+#define CSR_SOFT_CID    0xc9
+#define CSR_SOFTCSR0    0xe0
+#define CSR3_PRI_BASE   0x10
+#define CSR3_INT_STAT   0x30
+#define CSR3_INT_CLR    0x31
+#define CSR3_IER        0x32
+#define CSR3_DVA        0x4e
+#define CSR4_PRI_BASE   0x0f
+#define CSR4_IS_CTL     0x10
+#define CSR4_INT_EN     0x1a
+#define CSR4_INT_STAT   0x1b
+#define CSR4_INT_CLR    0x1c
+#define CSR4_DVA        0x54
+#define INT_II0         6
+#define INT_II1         7
+#define INT_SERIAL      12
+#define II_REQ_VALID    (1u << 20)
+#define II_REQ_TYPE_II1 (1u << 16)
+
+/* The interrupt unit (INTPU), where sendii stores the II_REQ word */
+#define INTPU_CORE3     0x802a00000000ULL
+#define INTPU_CORE4     0x803a00000000ULL
 
 static inline uint32_t sw_op(int op)
 {

@@ -39,15 +39,23 @@
 #define ST_EXC_PC       (-0x0fe8)       /* its EXC_PC */
 #define ST_DVA          (-0x0fe0)       /* its DVA */
 #define ST_SYSCALL      (-0x0fd8)       /* function of the last sys_call */
+#define ST_DS_STAT      (-0x0fc0)       /* the last fault's DS_STAT */
+#define ST_EXC_SUM      (-0x0fb8)       /* and EXC_SUM */
 #define DONE_MAGIC      0x600dd00eULL
 
 /* Exception vectors (offsets from the HMcode base) */
+#define VEC_MM          0x980           /* every MMU fault */
+#define VEC_IACV        0xD00
 #define VEC_UNALIGN     0xB00
 #define VEC_DFAULT      0xC80
 #define VEC_OPCDEC      0xD80
 
-#define CSR_DVA         0x54
-#define KSEG            0xfff0000000000000ULL
+/* DVA, the faulting data address: a CSR number per core (sw64-insn.h) */
+#define KSEG            0xfff0000000000000ULL  /* the linear map */
+#define KTEXT           0xffffffff80000000ULL  /* the kernel-text map */
+#define SW64_VMALLOC    0xfffff00000000000ULL  /* paged */
+#define SW64_MM_TNV     0                      /* DS_STAT fault codes */
+#define SW64_MM_ACV     1
 
 /* Operate functions */
 enum {
@@ -57,18 +65,25 @@ enum {
 };
 
 typedef struct Asm {
+    bool core4;         /* for the CSR numbers of the core */
     GArray *code;       /* uint32_t words at CODE_BASE */
     GArray *pool;       /* uint64_t constants at POOL_BASE */
     uint32_t vectors[0x8000 / 4];
 } Asm;
 
-static Asm *asm_new(void)
+static Asm *asm_new_core(bool core4)
 {
     Asm *a = g_new0(Asm, 1);
 
+    a->core4 = core4;
     a->code = g_array_new(false, false, sizeof(uint32_t));
     a->pool = g_array_new(false, false, sizeof(uint64_t));
     return a;
+}
+
+static Asm *asm_new(void)
+{
+    return asm_new_core(false);
 }
 
 static void asm_free(Asm *a)
@@ -173,18 +188,22 @@ static void vec_put(Asm *a, uint32_t offset, const uint32_t *insns, int n)
 }
 
 /*
- * Every fault vector: count it, record the vector, EXC_PC and DVA, and
- * return past the faulting instruction.
+ * Every fault vector: count it, record the vector, EXC_PC, DVA, DS_STAT
+ * and EXC_SUM, and return past the faulting instruction.
  */
 static void vec_fault(Asm *a, uint32_t vec)
 {
     const uint32_t h[] = {
+        enc_csr(false, R_AT, CSR_DS_STAT),
+        enc_mem(OP_STL, R_AT, ST_DS_STAT, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_SUM),
+        enc_mem(OP_STL, R_AT, ST_EXC_SUM, R_GP),
         enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
         enc_oprl(F_ADDL, R_AT, 1, R_AT),
         enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
         enc_mem(OP_LDI, R_AT, vec, R_ZERO),
         enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
-        enc_csr(false, R_AT, CSR_DVA),
+        enc_csr(false, R_AT, a->core4 ? CSR4_DVA : CSR3_DVA),
         enc_mem(OP_STL, R_AT, ST_DVA, R_GP),
         enc_csr(false, R_AT, CSR_EXC_PC),
         enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
@@ -196,9 +215,10 @@ static void vec_fault(Asm *a, uint32_t vec)
 }
 
 /*
- * sys_call FUNC's slot: count it, record the function and EXC_PC (the
- * next instruction), set $0 = 0x1000 + FUNC and return there.  Function
- * 1 instead returns to $27 in HMcode mode ("back to HMcode").
+ * sys_call FUNC's slot: count it, record the function and the return
+ * address sys_call left in HMcode's r23, set $0 = 0x1000 + FUNC and
+ * return there.  Function 1 instead returns to $27 in HMcode mode
+ * ("back to HMcode").
  */
 static void vec_syscall(Asm *a, uint32_t func)
 {
@@ -210,10 +230,9 @@ static void vec_syscall(Asm *a, uint32_t func)
         enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
         enc_mem(OP_LDI, R_AT, func, R_ZERO),
         enc_mem(OP_STL, R_AT, ST_SYSCALL, R_GP),
-        enc_csr(false, R_AT, CSR_EXC_PC),
-        enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
+        enc_mem(OP_STL, 23, ST_EXC_PC, R_GP),
         enc_mem(OP_LDI, 0, 0x1000 + func, R_ZERO),
-        enc_pri_ret(func == 1 ? 27 : R_AT),
+        enc_pri_ret(func == 1 ? 27 : 23),
     };
 
     vec_put(a, slot + (func & 0x3f) * 0x80, h, ARRAY_SIZE(h));
@@ -704,6 +723,10 @@ static void test_load_store(void)
         unal[i - 1] = emit(a, enc_mem(loads[i].op, 1, 0x11, 10));
         emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
         res(a, 3, 20 + i);                                /* 21-23 */
+        emit(a, enc_mem(OP_LDL, 3, ST_DS_STAT, R_GP));
+        res(a, 3, 30 + i);                                /* 31-33 */
+        emit(a, enc_mem(OP_LDL, 3, ST_EXC_SUM, R_GP));
+        res(a, 3, 40 + i);                                /* 41-43 */
         res(a, 1, n++);                                   /* 4, 6, 8 */
         emit(a, enc_mem(OP_LDL, 3, ST_DVA, R_GP));
         res(a, 3, n++);                                   /* 5, 7, 9 */
@@ -729,14 +752,23 @@ static void test_load_store(void)
                         stores[i].size == 8 ? ~0ULL :
                         (1ULL << (stores[i].size * 8)) - 1);
     }
+    /*
+     * UNALIGN: EXC_PC the instruction, DVA the address, DS_STAT the
+     * opcode in [9:4] and WR in [0], EXC_SUM the register in [12:8]
+     * (notes §1.2, §2.6: what the HMcode passes to entUna)
+     */
     for (i = 0; i < 3; i++) {
         g_assert_cmphex(result(qts, 4 + 2 * i), ==, 0x55);
         g_assert_cmphex(result(qts, 5 + 2 * i), ==, DATA_BASE + 0x11);
         g_assert_cmphex(result(qts, 21 + i), ==, addr_of(unal[i]));
+        g_assert_cmphex(result(qts, 31 + i), ==, loads[i + 1].op << 4);
+        g_assert_cmphex(result(qts, 41 + i), ==, 1 << 8);
     }
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x140), ==, 0);
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x148), ==, 0);
     g_assert_cmphex(status(qts, ST_VEC), ==, VEC_UNALIGN);
+    g_assert_cmphex(status(qts, ST_DS_STAT), ==, OP_STL << 4 | 1);
+    g_assert_cmphex(status(qts, ST_EXC_SUM), ==, 2 << 8);
     g_assert_cmphex(status(qts, ST_DVA), ==, DATA_BASE + 0x141);
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 4);
     g_assert_cmphex(result(qts, 10), ==, 0x0706050403020100ULL);
@@ -858,7 +890,7 @@ static void test_llsc(const void *data)
     const char *board = data;
     bool core4 = !strcmp(board, "core4");
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new();
+    Asm *a = asm_new_core(core4);
     QTestState *qts;
     char *elf;
 
@@ -935,7 +967,7 @@ static void test_other_mem(const void *data)
     const char *board = data;
     bool core4 = !strcmp(board, "core4");
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new();
+    Asm *a = asm_new_core(core4);
     QTestState *qts;
     char *elf;
     int miss;
@@ -944,7 +976,7 @@ static void test_other_mem(const void *data)
     prologue(a);
     li(a, 10, DATA_BASE);
     li(a, 11, KSEG | DATA_BASE);
-    li(a, 12, 0x700000000000ULL);               /* unmapped */
+    li(a, 12, SW64_VMALLOC);                    /* unmapped */
     li(a, 2, 0x8000000012345678ULL);
     /* 0-1: ldw_nc sign-extends, ldl_nc; stw_nc/stl_nc at +0x20/+0x28 */
     emit(a, enc_mem12(OP_LLSC, LLSC_LDW_NC, 1, 0, 10));
@@ -964,7 +996,7 @@ static void test_other_mem(const void *data)
     emit(a, enc_mem12(OP_PRI_LD, 0x9, 1, 8, 11));
     res(a, 1, 4);
     emit(a, enc_mem12(OP_PRI_ST, 0x9, 2, 0x40, 11));
-    /* 5: pri_ldl/v of a low address: DTB miss, $1 unchanged */
+    /* 5: pri_ldl/v of a low address: MMU fault, $1 unchanged */
     emit(a, enc_mem(OP_LDI, 1, 0x21, R_ZERO));
     miss = emit(a, enc_mem12(OP_PRI_LD, 0x9, 1, 0, 10));
     res(a, 1, 5);
@@ -972,6 +1004,8 @@ static void test_other_mem(const void *data)
     res(a, 1, 6);
     emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
     res(a, 1, 7);
+    emit(a, enc_mem(OP_LDL, 1, ST_DS_STAT, R_GP));
+    res(a, 1, 10);
     /* hints at an unmapped address: no fault */
     emit(a, enc_mem(OP_LDBU, R_ZERO, 0, 12));
     emit(a, enc_mem(OP_LDL, R_ZERO, 8, 12));
@@ -1006,11 +1040,13 @@ static void test_other_mem(const void *data)
     g_assert_cmphex(result(qts, 4), ==, 0x1122334455667788ULL);
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x40), ==,
                     0x8000000012345678ULL);
+    /* MMU faults: ITB_MISS, TNV, load (notes §4.4) */
     g_assert_cmphex(result(qts, 5), ==, 0x21);
-    g_assert_cmphex(result(qts, 6), ==, 0x880);
+    g_assert_cmphex(result(qts, 6), ==, VEC_MM);
     g_assert_cmphex(result(qts, 7), ==, addr_of(miss));
-    g_assert_cmphex(result(qts, 8), ==, VEC_DFAULT);
-    g_assert_cmphex(result(qts, 9), ==, 0x700000000000ULL);
+    g_assert_cmphex(result(qts, 10), ==, 1 << 3);
+    g_assert_cmphex(result(qts, 8), ==, VEC_MM);
+    g_assert_cmphex(result(qts, 9), ==, SW64_VMALLOC);
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
     prog_end(qts, elf);
     asm_free(a);
@@ -1072,21 +1108,25 @@ static void test_misc(const void *data)
 }
 
 /*
- * sys_call enters its HMcode slot with EXC_PC = the next instruction
- * and returns there with pri_ret; a function above 0xbf is illegal.
+ * sys_call enters its HMcode slot with the return address (the next
+ * instruction, with the caller's mode) in HMcode's r23, EXC_PC left
+ * alone, and the slot returns there with pri_ret r23; a function above
+ * 0xbf is illegal.
  */
 static void test_sys_call(void)
 {
     Asm *a = asm_new();
     QTestState *qts;
     char *elf;
-    int sc1, sc2;
+    int sc1, sc2, ill;
 
     vec_all_faults(a);
     vec_syscall(a, 0x83);
     vec_syscall(a, 0x3f);
     vec_syscall(a, 0x40);
     prologue(a);
+    li(a, 1, 0x5eed0);
+    emit(a, enc_csr(true, 1, CSR_EXC_PC));
     sc1 = emit(a, enc_sys_call(0x83, false));
     res(a, 0, 0);
     emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
@@ -1101,8 +1141,10 @@ static void test_sys_call(void)
     res(a, 1, 5);
     emit(a, enc_mem(OP_LDL, 1, ST_TRAPS, R_GP));
     res(a, 1, 6);
+    emit(a, enc_csr(false, 1, CSR_EXC_PC));
+    res(a, 1, 7);
     /* function 0xc0: OPCDEC, at the sys_call itself */
-    emit(a, enc_sys_call(0xc0, false));
+    ill = emit(a, enc_sys_call(0xc0, false));
     epilogue(a);
 
     qts = prog_go(a, "-M core3", &elf);
@@ -1113,7 +1155,9 @@ static void test_sys_call(void)
     g_assert_cmphex(result(qts, 4), ==, addr_of(sc2 + 1));
     g_assert_cmphex(result(qts, 5), ==, 0x40);
     g_assert_cmpuint(result(qts, 6), ==, 3);
+    g_assert_cmphex(result(qts, 7), ==, 0x5eed0);
     g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+    g_assert_cmphex(status(qts, ST_EXC_PC), ==, addr_of(ill));
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 4);
     prog_end(qts, elf);
     asm_free(a);
@@ -1122,10 +1166,11 @@ static void test_sys_call(void)
 /*
  * Unimplemented opcodes and function codes enter OPCDEC with EXC_PC at
  * the instruction; the program's handler skips it and execution goes
- * on.  Memory at an unmapped physical address raises the access fault
- * (DFAULT) with DVA = the address.
+ * on.  A load or store at an unassigned physical address raises
+ * nothing (the vendor's emulator does not, and its HMcode relies on
+ * it: notes §10): the load reads the bus's 0.
  */
-static void test_opcdec_dfault(const void *data)
+static void test_opcdec_bus_error(const void *data)
 {
     const char *board = data;
     bool core4 = !strcmp(board, "core4");
@@ -1145,10 +1190,10 @@ static void test_opcdec_dfault(const void *data)
         enc_opr(F_ADDL, 1, 2, 3) | 1 << 13,     /* reserved [15:13] */
         enc_sel(0, 1, 2, 3, 4) | 1 << 15,
     };
-    Asm *a = asm_new();
+    Asm *a = asm_new_core(core4);
     QTestState *qts;
     char *elf;
-    int i, at[ARRAY_SIZE(illegal)], ld;
+    int i, at[ARRAY_SIZE(illegal)];
 
     vec_all_faults(a);
     prologue(a);
@@ -1162,14 +1207,9 @@ static void test_opcdec_dfault(const void *data)
     }
     li(a, 11, 0x700000000000ULL);
     emit(a, enc_mem(OP_LDI, 2, 0x33, R_ZERO));
-    ld = emit(a, enc_mem(OP_LDL, 2, 8, 11));
+    emit(a, enc_mem(OP_STL, 2, 0, 11));
+    emit(a, enc_mem(OP_LDL, 2, 8, 11));
     res(a, 2, 40);
-    emit(a, enc_mem(OP_LDL, 1, ST_DVA, R_GP));
-    res(a, 1, 41);
-    emit(a, enc_mem(OP_LDL, 1, ST_VEC, R_GP));
-    res(a, 1, 42);
-    emit(a, enc_mem(OP_LDL, 1, ST_EXC_PC, R_GP));
-    res(a, 1, 43);
     epilogue(a);
 
     qts = prog_go(a, args, &elf);
@@ -1178,11 +1218,9 @@ static void test_opcdec_dfault(const void *data)
         g_assert_cmphex(result(qts, 2 * i), ==, addr_of(at[i]));
         g_assert_cmphex(result(qts, 2 * i + 1), ==, VEC_OPCDEC);
     }
-    g_assert_cmphex(result(qts, 40), ==, 0x33);
-    g_assert_cmphex(result(qts, 41), ==, 0x700000000008ULL);
-    g_assert_cmphex(result(qts, 42), ==, VEC_DFAULT);
-    g_assert_cmphex(result(qts, 43), ==, addr_of(ld));
-    g_assert_cmpuint(status(qts, ST_TRAPS), ==, ARRAY_SIZE(illegal) + 1);
+    /* the bus's value for nothing there: 0, and no exception */
+    g_assert_cmphex(result(qts, 40), ==, 0);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, ARRAY_SIZE(illegal));
     prog_end(qts, elf);
     asm_free(a);
 }
@@ -1191,7 +1229,8 @@ static void test_opcdec_dfault(const void *data)
  * The PC's mode bits: pri_ret to a direct-map address with mode 1 runs
  * the code in kernel mode; there HMcode-only instructions are illegal
  * (EXC_PC carries mode 1), jumps keep the mode whatever the target's
- * low bits, links are plain addresses, and sys_call 1 comes back.
+ * low bits, links are plain addresses, and sys_call 1 comes back.  The
+ * kernel's $1, $2, $4-$7, $20-$23 are not HMcode's (they are banked).
  */
 static void test_modes(void)
 {
@@ -1219,8 +1258,7 @@ static void test_modes(void)
     res(a, 3, 0);
     /* jmp to a target with low bits 3 (user): stays in kernel mode */
     la3 = la_reserve(a);                      /* $5 = tgt */
-    emit(a, enc_mem(OP_LDI, 4, 3, R_ZERO));
-    emit(a, enc_opr(F_BIS, 4, 2, 4));         /* $2 = KSEG | 1 */
+    li(a, 4, KSEG | 3);
     emit(a, enc_opr(F_BIS, 4, 5, 4));
     emit(a, enc_mem(OP_JMP, R_ZERO, 0, 4));
     tgt = here(a);
@@ -1244,7 +1282,8 @@ static void test_modes(void)
     patch_la(a, la, 1, kern);
     patch_la(a, la2, 27, back);
     emit(a, enc_csr(false, 3, CSR_EXC_PC));   /* legal here */
-    res(a, 3, 3);
+    res(a, 3, 7);
+    res(a, 23, 3);
     emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
     res(a, 3, 4);
     epilogue(a);
@@ -1255,89 +1294,137 @@ static void test_modes(void)
     g_assert_cmphex(result(qts, 5), ==, (KSEG | addr_of(unal)) | 1);
     g_assert_cmphex(result(qts, 6), ==, VEC_UNALIGN);
     g_assert_cmphex(result(qts, 2), ==, (KSEG | addr_of(unal + 5)) | 1);
-    /* sys_call's EXC_PC: the next instruction, kernel mode */
+    /* sys_call's r23: the next instruction, kernel mode; EXC_PC kept */
     g_assert_cmphex(result(qts, 3), ==, (KSEG | addr_of(back)) | 1);
+    g_assert_cmphex(result(qts, 7), ==, (KSEG | addr_of(unal + 5)) | 1);
     g_assert_cmpuint(result(qts, 4), ==, 4);
     prog_end(qts, elf);
     asm_free(a);
 }
 
-#define CSR_INT_EN      0x1a
-#define CSR_INT_STAT    0x1b
-#define CSR_INT_VEC     0x2d
-#define IRQ_GED         13
-#define IRQ_IPI         27
-#define IPI_CORE3       0x802a00000000ULL
+#define ST_INT          (-0x0fd0)       /* INT_STAT at the interrupt */
+#define ST_INT_PC       (-0x0fc8)       /* its EXC_PC */
+#define UART_IER        (0x880100000000ULL + 0x3f9)  /* PCIe I/O 0x3f9 */
 
-/* The INTERRUPT vector: count, INT_VEC and EXC_PC, lower the IPI ($12) */
+/*
+ * The interrupt vectors, 0xE00 and 0xE80 (core3's second one): count,
+ * record the vector, INT_STAT and EXC_PC, acknowledge everything
+ * pending through INT_CLR, as the HMcode does, and return.
+ */
 static void vec_interrupt(Asm *a)
 {
-    const uint32_t handler[] = {
-        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
-        enc_oprl(F_ADDL, R_AT, 1, R_AT),
-        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
-        enc_csr(false, R_AT, CSR_INT_VEC),
-        enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
-        enc_csr(false, R_AT, CSR_EXC_PC),
-        enc_mem(OP_STL, R_AT, ST_DVA, R_GP),  /* not overwritten later */
-        enc_mem(OP_STL, R_ZERO, 8, 12),       /* lower CPU 0's IPI */
-        enc_pri_ret(R_AT),
-    };
+    static const uint32_t vecs[] = { 0xE00, 0xE80 };
+    int stat = a->core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
+    int clr = a->core4 ? CSR4_INT_CLR : CSR3_INT_CLR;
+    int i;
 
-    vec_put(a, 0xE00, handler, ARRAY_SIZE(handler));
+    for (i = 0; i < ARRAY_SIZE(vecs); i++) {
+        const uint32_t handler[] = {
+            enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+            enc_oprl(F_ADDL, R_AT, 1, R_AT),
+            enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+            enc_mem(OP_LDI, R_AT, vecs[i], R_ZERO),
+            enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
+            enc_csr(false, R_AT, stat),
+            enc_mem(OP_STL, R_AT, ST_INT, R_GP),
+            enc_csr(true, R_AT, clr),
+            enc_csr(false, R_AT, CSR_EXC_PC),
+            enc_mem(OP_STL, R_AT, ST_INT_PC, R_GP),
+            enc_pri_ret(R_AT),
+        };
+
+        vec_put(a, vecs[i], handler, ARRAY_SIZE(handler));
+    }
+}
+
+/* Store an II_REQ word for CPU TARGET, TYPE_BITS, to the INTPU ($12) */
+static void send_ii(Asm *a, int target, uint32_t type_bits)
+{
+    li(a, 14, II_REQ_VALID | type_bits | target);
+    emit(a, enc_mem(OP_STL, 14, 0, 12));
+}
+
+/* Kernel-mode code between trip_go and trip_back, through KSEG */
+typedef struct Trip {
+    int la, la2, kern;
+} Trip;
+
+/* pri_ret to the code emitted next at BASE | its address, in MODE */
+static void trip_go_at(Asm *a, Trip *t, uint64_t base, int mode)
+{
+    t->la = la_reserve(a);
+    li(a, 2, base | mode);
+    emit(a, enc_opr(F_BIS, 1, 2, 1));
+    t->la2 = la_reserve(a);
+    emit(a, enc_pri_ret(1));
+    t->kern = here(a);
+}
+
+/* ... through the linear map, in kernel mode MODE ($1, $2, $27) */
+static void trip_go(Asm *a, Trip *t, int mode)
+{
+    trip_go_at(a, t, KSEG, mode);
+}
+
+/* sys_call 1 back to HMcode mode, at the code emitted next (returned) */
+static int trip_back(Asm *a, Trip *t)
+{
+    emit(a, enc_sys_call(0x01, false));
+    patch_la(a, t->la, 1, t->kern);
+    patch_la(a, t->la2, 27, here(a));
+    return here(a);
+}
+
+/* $gp and $9 through KSEG, so that kernel mode reaches them too */
+static void data_through_kseg(Asm *a)
+{
+    li(a, 6, KSEG);
+    emit(a, enc_opr(F_BIS, R_GP, 6, R_GP));
+    emit(a, enc_opr(F_BIS, 9, 6, 9));
 }
 
 /*
- * An interrupt: raised (an IPI to itself) and enabled in INT_EN while in
+ * An interrupt: raised (an IPI to itself) and enabled in IER while in
  * HMcode mode it waits; pri_ret to kernel mode delivers it at once, at
- * the INTERRUPT vector with INT_VEC = 27 and EXC_PC = the kernel
- * instruction, which the handler (lowering the IPI) returns to.
+ * 0xE00 with INT_STAT.II0 and EXC_PC = the kernel instruction, which
+ * the handler (clearing it through INT_CLR) returns to.
  */
 static void test_interrupt(void)
 {
     Asm *a = asm_new();
     QTestState *qts;
     char *elf;
-    int la, la2, kern, back;
+    Trip t;
 
     vec_all_faults(a);
     vec_interrupt(a);
     vec_syscall(a, 0x01);
     prologue(a);
-    li(a, 6, KSEG);
-    emit(a, enc_opr(F_BIS, R_GP, 6, R_GP));
-    emit(a, enc_opr(F_BIS, 9, 6, 9));
-    li(a, 12, IPI_CORE3);
-    li(a, 1, 1ULL << IRQ_IPI);
-    emit(a, enc_csr(true, 1, CSR_INT_EN));
-    emit(a, enc_mem(OP_STL, R_ZERO, 0, 12));  /* IPI to CPU 0 */
-    emit(a, enc_csr(false, 3, CSR_INT_STAT));
+    data_through_kseg(a);
+    li(a, 12, INTPU_CORE3);
+    li(a, 1, 1ULL << INT_II0);
+    emit(a, enc_csr(true, 1, CSR3_IER));
+    send_ii(a, 0, 0);
+    emit(a, enc_csr(false, 3, CSR3_INT_STAT));
     res(a, 3, 0);                             /* pending, not taken */
     emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
     res(a, 3, 1);
-    la = la_reserve(a);
-    emit(a, enc_opr(F_BIS, 1, 6, 1));
-    emit(a, enc_oprl(F_BIS, 1, 1, 1));
-    la2 = la_reserve(a);
-    emit(a, enc_pri_ret(1));
-    kern = here(a);
+    trip_go(a, &t, 2);
     emit(a, enc_mem(OP_LDI, 4, 0x44, R_ZERO));
     res(a, 4, 2);
-    emit(a, enc_sys_call(0x01, false));
-    back = here(a);
-    patch_la(a, la, 1, kern);
-    patch_la(a, la2, 27, back);
-    emit(a, enc_csr(false, 3, CSR_INT_STAT));
+    trip_back(a, &t);
+    emit(a, enc_csr(false, 3, CSR3_INT_STAT));
     res(a, 3, 3);
     epilogue(a);
 
     qts = prog_go(a, "-M core3", &elf);
-    g_assert_cmphex(result(qts, 0), ==, 1ULL << IRQ_IPI);
+    g_assert_cmphex(result(qts, 0), ==, 1ULL << INT_II0);
     g_assert_cmpuint(result(qts, 1), ==, 0);
     g_assert_cmphex(result(qts, 2), ==, 0x44);
     g_assert_cmphex(result(qts, 3), ==, 0);
-    g_assert_cmpuint(status(qts, ST_VEC), ==, IRQ_IPI);
-    g_assert_cmphex(status(qts, ST_DVA), ==, (KSEG | addr_of(kern)) | 1);
+    g_assert_cmphex(status(qts, ST_VEC), ==, 0xE00);
+    g_assert_cmphex(status(qts, ST_INT), ==, 1ULL << INT_II0);
+    g_assert_cmphex(status(qts, ST_INT_PC), ==, (KSEG | addr_of(t.kern)) | 2);
     /* the interrupt, then sys_call 1 */
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
     prog_end(qts, elf);
@@ -1345,42 +1432,427 @@ static void test_interrupt(void)
 }
 
 /*
- * INT_STAT is write-one-to-clear for a latched input (the GED's power
- * button pulse, IRQ 13), and ignores writes for a level one (the IPI,
- * 27, still raised).
+ * Each source at its core's vector (notes §3.1; the HMcode images'
+ * INTERRUPT0/INTERRUPT1 and INTERRUPT handlers): the UART's
+ * transmitter-empty interrupt (SERIAL, bit 12) at 0xE80 on core3 and
+ * 0xE00 on core4, an II0 at 0xE00 on both.  With the enable CSR 0, a
+ * pending II1 is not taken, but it ends a halt in kernel mode.
  */
-static void test_int_stat_w1c(void)
+static void test_int_vectors(const void *data)
 {
-    Asm *a = asm_new();
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    int ie = core4 ? CSR4_INT_EN : CSR3_IER;
+    int stat = core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
+    int kmode = core4 ? 1 : 2;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core4);
     QTestState *qts;
     char *elf;
-    int wait;
+    Trip t1, t2, t3;
+
+    vec_all_faults(a);
+    vec_interrupt(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    li(a, 12, core4 ? INTPU_CORE4 : INTPU_CORE3);
+    emit(a, enc_mem(OP_LDI, 1, -1, R_ZERO));
+    emit(a, enc_csr(true, 1, ie));
+    /* the UART: IER.ETBEI */
+    li(a, 13, UART_IER);
+    emit(a, enc_mem(OP_LDI, 1, 2, R_ZERO));
+    emit(a, enc_mem(OP_STB, 1, 0, 13));
+    emit(a, enc_csr(false, 3, stat));
+    res(a, 3, 0);
+    trip_go(a, &t1, kmode);
+    emit(a, enc_mem(OP_LDL, 3, ST_VEC, R_GP));
+    res(a, 3, 1);
+    emit(a, enc_mem(OP_LDL, 3, ST_INT, R_GP));
+    res(a, 3, 2);
+    trip_back(a, &t1);
+    /* an II0 */
+    send_ii(a, 0, 0);
+    trip_go(a, &t2, kmode);
+    emit(a, enc_mem(OP_LDL, 3, ST_VEC, R_GP));
+    res(a, 3, 3);
+    emit(a, enc_mem(OP_LDL, 3, ST_INT, R_GP));
+    res(a, 3, 4);
+    trip_back(a, &t2);
+    /* masked: an II1, halt in kernel mode */
+    emit(a, enc_csr(true, R_ZERO, ie));
+    send_ii(a, 0, II_REQ_TYPE_II1);
+    trip_go(a, &t3, kmode);
+    emit(a, enc_misc(MISC_HALT, R_ZERO));
+    emit(a, enc_mem(OP_LDI, 3, 0x77, R_ZERO));
+    res(a, 3, 5);
+    trip_back(a, &t3);
+    emit(a, enc_csr(false, 3, stat));
+    res(a, 3, 6);
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    g_assert_cmphex(result(qts, 0), ==, 1ULL << INT_SERIAL);
+    g_assert_cmphex(result(qts, 1), ==, core4 ? 0xE00 : 0xE80);
+    g_assert_cmphex(result(qts, 2), ==, 1ULL << INT_SERIAL);
+    g_assert_cmphex(result(qts, 3), ==, 0xE00);
+    g_assert_cmphex(result(qts, 4), ==, 1ULL << INT_II0);
+    g_assert_cmphex(result(qts, 5), ==, 0x77);
+    g_assert_cmphex(result(qts, 6), ==, 1ULL << INT_II1);
+    /* two interrupts and three sys_calls */
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 5);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * INT_STAT is read-only and INT_CLR clears the bits written as 1; an
+ * II_REQ word stored to the INTPU latches II0 (type 0) or II1 (type 1)
+ * in the target and clears VALID in the sender's II_REQ CSR (notes
+ * §1.3, §3.4).
+ */
+static void test_int_clr(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    int stat = core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
+    int clr = core4 ? CSR4_INT_CLR : CSR3_INT_CLR;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
 
     vec_all_faults(a);
     prologue(a);
-    li(a, 12, IPI_CORE3);
-    wait = here(a);
-    emit(a, enc_csr(false, 1, CSR_INT_STAT));
-    emit(a, enc_oprl(0x49 /* srl */, 1, IRQ_GED, 2));
-    br_to(a, OP_BLBC, 2, wait);
-    emit(a, enc_mem(OP_STL, R_ZERO, 0, 12));  /* IPI to CPU 0 */
-    emit(a, enc_csr(false, 1, CSR_INT_STAT));
+    li(a, 12, core4 ? INTPU_CORE4 : INTPU_CORE3);
+    li(a, 14, II_REQ_VALID);
+    emit(a, enc_csr(true, 14, CSR_II_REQ));
+    send_ii(a, 0, 0);
+    emit(a, enc_csr(false, 1, CSR_II_REQ));
     res(a, 1, 0);
-    li(a, 2, (1ULL << IRQ_GED) | (1ULL << IRQ_IPI));
-    emit(a, enc_csr(true, 2, CSR_INT_STAT));
-    emit(a, enc_csr(false, 1, CSR_INT_STAT));
+    send_ii(a, 0, II_REQ_TYPE_II1);
+    emit(a, enc_csr(false, 1, stat));
     res(a, 1, 1);
+    emit(a, enc_mem(OP_LDI, 2, -1, R_ZERO));
+    emit(a, enc_csr(true, 2, stat));
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 2);
+    emit(a, enc_mem(OP_LDI, 2, 1 << INT_II0, R_ZERO));
+    emit(a, enc_csr(true, 2, clr));
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 3);
+    emit(a, enc_mem(OP_LDI, 2, -1, R_ZERO));
+    emit(a, enc_csr(true, 2, clr));
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 4);
     epilogue(a);
 
-    qts = prog_start(a, "-M core3", &elf);
-    qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
-    g_usleep(50 * 1000);
-    g_assert_cmphex(qtest_readq(qts, STATUS_BASE), ==, 0);
-    qtest_qmp_assert_success(qts, "{ 'execute': 'system_powerdown' }");
-    prog_wait(qts, 30);
-    g_assert_cmphex(result(qts, 0), ==,
-                    (1ULL << IRQ_GED) | (1ULL << IRQ_IPI));
-    g_assert_cmphex(result(qts, 1), ==, 1ULL << IRQ_IPI);
+    qts = prog_go(a, args, &elf);
+    g_assert_cmphex(result(qts, 0), ==, 0);
+    g_assert_cmphex(result(qts, 1), ==, (1 << INT_II0) | (1 << INT_II1));
+    g_assert_cmphex(result(qts, 2), ==, (1 << INT_II0) | (1 << INT_II1));
+    g_assert_cmphex(result(qts, 3), ==, 1 << INT_II1);
+    g_assert_cmphex(result(qts, 4), ==, 0);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * The MMU fault vector for programs that fault on purpose: record as
+ * vec_fault does, then return to $27 in HMcode mode.
+ */
+static void vec_mm_to27(Asm *a)
+{
+    const uint32_t h[] = {
+        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+        enc_oprl(F_ADDL, R_AT, 1, R_AT),
+        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+        enc_csr(false, R_AT, CSR_DS_STAT),
+        enc_mem(OP_STL, R_AT, ST_DS_STAT, R_GP),
+        enc_csr(false, R_AT, a->core4 ? CSR4_DVA : CSR3_DVA),
+        enc_mem(OP_STL, R_AT, ST_DVA, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_PC),
+        enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
+        enc_pri_ret(27),
+    };
+
+    vec_put(a, VEC_MM, h, ARRAY_SIZE(h));
+}
+
+/* Results N..N+3 = the last MMU fault's DS_STAT, DVA, EXC_PC, count */
+static void res_fault(Asm *a, int n)
+{
+    static const int st[] = { ST_DS_STAT, ST_DVA, ST_EXC_PC, ST_TRAPS };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(st); i++) {
+        emit(a, enc_mem(OP_LDL, 3, st[i], R_GP));
+        res(a, 3, n + i);
+    }
+}
+
+/*
+ * The kernel's fixed maps (notes §4.2): the kernel-text map
+ * 0xffffffff80000000 and the linear map 0xfff0000000000000 reach the
+ * same physical memory, for loads, stores and fetches, from kernel mode
+ * and from HMcode mode (bit 52 set); the top of the kernel-text map is
+ * physical 0x7ffffff8.  User mode may not use them: a fetch there is an
+ * MMU fault, ACV.
+ */
+static void test_kseg(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    Trip t;
+    int la, user, back, bsr;
+
+    vec_all_faults(a);
+    vec_mm_to27(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    li(a, 10, KTEXT | DATA_BASE);
+    li(a, 11, KSEG | DATA_BASE);
+    li(a, 12, ~7ULL);
+    emit(a, enc_mem(OP_LDL, 3, 0, 10));
+    res(a, 3, 0);
+    emit(a, enc_mem(OP_LDL, 3, 0, 11));
+    res(a, 3, 1);
+    emit(a, enc_mem(OP_LDL, 3, 0, 12));
+    res(a, 3, 2);
+    /* kernel mode, running from the kernel-text map */
+    trip_go_at(a, &t, KTEXT, core4 ? 1 : 2);
+    emit(a, enc_mem(OP_LDL, 3, 0, 10));
+    res(a, 3, 3);
+    emit(a, enc_mem(OP_LDI, 3, 0x5a, R_ZERO));
+    emit(a, enc_mem(OP_STL, 3, 8, 11));
+    emit(a, enc_mem(OP_LDL, 3, 8, 10));
+    res(a, 3, 4);
+    bsr = emit(a, enc_br(OP_BSR, R_RA, 0));
+    res(a, R_RA, 5);
+    trip_back(a, &t);
+    /* user mode at a linear-map address: the fetch faults */
+    la = la_reserve(a);
+    li(a, 2, KSEG | 3);
+    emit(a, enc_opr(F_BIS, 1, 2, 1));
+    back = la_reserve(a);
+    emit(a, enc_pri_ret(1));
+    user = emit(a, enc_mem(OP_LDI, 3, 0x77, R_ZERO));
+    res(a, 3, 6);
+    patch_la(a, la, 1, user);
+    patch_la(a, back, 27, here(a));
+    res_fault(a, 8);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+    qtest_writeq(qts, DATA_BASE, 0x1111);
+    qtest_writeq(qts, 0x7ffffff8, 0x2222);
+    prog_run(qts, 30);
+    g_assert_cmphex(result(qts, 0), ==, 0x1111);
+    g_assert_cmphex(result(qts, 1), ==, 0x1111);
+    g_assert_cmphex(result(qts, 2), ==, 0x2222);
+    g_assert_cmphex(result(qts, 3), ==, 0x1111);
+    g_assert_cmphex(result(qts, 4), ==, 0x5a);
+    /* bsr's link: the next instruction in the kernel-text map */
+    g_assert_cmphex(result(qts, 5), ==, KTEXT | addr_of(bsr + 1));
+    g_assert_cmphex(result(qts, 6), ==, 0);
+    g_assert_cmphex(result(qts, 8), ==, SW64_MM_ACV);
+    g_assert_cmphex(result(qts, 9), ==, KSEG | addr_of(user));
+    g_assert_cmphex(result(qts, 10), ==, (KSEG | addr_of(user)) | 3);
+    /* the user fetch, and sys_call 1 */
+    g_assert_cmpuint(result(qts, 11), ==, 2);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * How an MMU fault is reported (notes §4.4: the vendor's emulator and
+ * its HMcode's qemu_trap_invalid_pte): at the ITB_MISS vector, 0x980,
+ * with EXC_PC at the instruction, DS_STAT = fault code | access << 3
+ * (1 load, 2 store, 0 fetch), and DVA the address (word-aligned for a
+ * fetch).  The address is in the paged range, which has no mapping.
+ */
+static void test_mmu_fault(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    const uint64_t va = SW64_VMALLOC + 0x2346;
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    int la, ld, st;
+
+    vec_all_faults(a);
+    vec_mm_to27(a);
+    prologue(a);
+    li(a, 10, va & ~7ULL);
+    la = la_reserve(a);
+    ld = emit(a, enc_mem(OP_LDL, 3, 0, 10));
+    patch_la(a, la, 27, here(a));
+    res_fault(a, 0);
+    la = la_reserve(a);
+    st = emit(a, enc_mem(OP_STW, 3, 4, 10));
+    patch_la(a, la, 27, here(a));
+    res_fault(a, 4);
+    la = la_reserve(a);
+    li(a, 11, va);
+    emit(a, enc_mem(OP_JMP, R_ZERO, 0, 11));
+    patch_la(a, la, 27, here(a));
+    res_fault(a, 8);
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    g_assert_cmphex(status(qts, ST_VEC), ==, 0);
+    g_assert_cmphex(result(qts, 0), ==, SW64_MM_TNV | 1 << 3);
+    g_assert_cmphex(result(qts, 1), ==, va & ~7ULL);
+    g_assert_cmphex(result(qts, 2), ==, addr_of(ld));
+    g_assert_cmphex(result(qts, 4), ==, SW64_MM_TNV | 2 << 3);
+    g_assert_cmphex(result(qts, 5), ==, (va & ~7ULL) + 4);
+    g_assert_cmphex(result(qts, 6), ==, addr_of(st));
+    g_assert_cmphex(result(qts, 8), ==, SW64_MM_TNV);
+    g_assert_cmphex(result(qts, 9), ==, va & ~3ULL);
+    g_assert_cmphex(result(qts, 10), ==, va & ~3ULL);
+    g_assert_cmpuint(result(qts, 11), ==, 3);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * HMcode mode has its own r1, r2, r4-r7, r20-r23 (notes §2.2): what
+ * HMcode writes there is not what kernel mode reads, and the other
+ * way round; every other register is shared (r3 here).
+ */
+static void test_banked_registers(void)
+{
+    static const int banked[] = { 1, 2, 4, 5, 6, 7, 20, 21, 22, 23 };
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    Trip t1, t2;
+    int i, back;
+
+    vec_all_faults(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    for (i = 0; i < ARRAY_SIZE(banked); i++) {
+        li(a, banked[i], 0x100 + banked[i]);
+    }
+    li(a, 3, 0x303);
+    trip_go(a, &t1, 2);
+    /* kernel: its banked registers are still 0; r3 is HMcode's */
+    for (i = 0; i < ARRAY_SIZE(banked); i++) {
+        res(a, banked[i], i);
+        li(a, banked[i], 0x200 + banked[i]);
+    }
+    res(a, 3, 10);
+    back = trip_back(a, &t1);
+    /* HMcode: its values, except r1, r2 (trip_go) and r23 (sys_call) */
+    for (i = 0; i < ARRAY_SIZE(banked); i++) {
+        res(a, banked[i], 16 + i);
+    }
+    trip_go(a, &t2, 2);
+    for (i = 0; i < ARRAY_SIZE(banked); i++) {
+        res(a, banked[i], 32 + i);
+    }
+    trip_back(a, &t2);
+    epilogue(a);
+
+    qts = prog_go(a, "-M core3", &elf);
+    for (i = 0; i < ARRAY_SIZE(banked); i++) {
+        int r = banked[i];
+
+        g_test_message("r%d", r);
+        g_assert_cmphex(result(qts, i), ==, 0);
+        if (r > 2 && r != 23) {
+            g_assert_cmphex(result(qts, 16 + i), ==, 0x100 + r);
+        }
+        g_assert_cmphex(result(qts, 32 + i), ==, 0x200 + r);
+    }
+    g_assert_cmphex(result(qts, 10), ==, 0x303);
+    /* sys_call's return address, with the kernel's mode */
+    g_assert_cmphex(result(qts, 16 + 9), ==, (KSEG | addr_of(back)) | 2);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * The CSRs of each core (notes §1.1, §1.3), on two CPUs: CID is the
+ * CPU's own and ignores writes, PRI_BASE (core3 0x10, core4 0x0f)
+ * reads as the HMcode base 0x10000 and ignores writes, rcid reads
+ * SOFT_CID (the CPU index at reset), a scratch CSR keeps what is
+ * written, and so does the other core's PRI_BASE number (core4's
+ * IS_CTL 0x10, core3's 0x0f).  Both CPUs run the program.
+ */
+static void test_csr_map(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    int pri = core4 ? CSR4_PRI_BASE : CSR3_PRI_BASE;
+    int other = core4 ? CSR4_IS_CTL : CSR4_PRI_BASE;
+    g_autofree char *args = g_strdup_printf("-M %s -smp 2", board);
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    int i, fix, wait, halt;
+
+    vec_all_faults(a);
+    prologue(a);
+    emit(a, enc_misc(MISC_RCID, 13));
+    /* $15 = results + 64 * rcid */
+    emit(a, enc_oprl(0x48 /* sll */, 13, 6, 15));
+    emit(a, enc_opr(F_ADDL, 15, 9, 15));
+    emit(a, enc_csr(false, 1, CSR_CID));
+    emit(a, enc_mem(OP_STL, 1, 0, 15));
+    emit(a, enc_mem(OP_LDI, 2, 0x55, R_ZERO));
+    emit(a, enc_csr(true, 2, CSR_CID));
+    emit(a, enc_csr(false, 1, CSR_CID));
+    emit(a, enc_mem(OP_STL, 1, 8, 15));
+    emit(a, enc_csr(false, 1, pri));
+    emit(a, enc_mem(OP_STL, 1, 16, 15));
+    emit(a, enc_csr(true, 2, pri));
+    emit(a, enc_csr(false, 1, pri));
+    emit(a, enc_mem(OP_STL, 1, 24, 15));
+    emit(a, enc_mem(OP_STL, 13, 32, 15));
+    emit(a, enc_mem(OP_LDI, 2, 0x70, 13));
+    emit(a, enc_csr(true, 2, CSR_SOFTCSR0));
+    emit(a, enc_csr(false, 1, CSR_SOFTCSR0));
+    emit(a, enc_mem(OP_STL, 1, 40, 15));
+    emit(a, enc_csr(true, 2, other));
+    emit(a, enc_csr(false, 1, other));
+    emit(a, enc_mem(OP_STL, 1, 48, 15));
+    /* CPU 1: flag, then halt; CPU 0 waits for the flag and ends */
+    li(a, 10, DATA_BASE);
+    fix = emit(a, 0);
+    wait = here(a);
+    emit(a, enc_mem(OP_LDL, 1, 8, 10));
+    br_to(a, OP_BEQ, 1, wait);
+    epilogue(a);
+    halt = here(a);
+    patch_br(a, fix, OP_BNE, 13, halt);
+    emit(a, enc_mem(OP_LDI, 1, 1, R_ZERO));
+    emit(a, enc_mem(OP_STL, 1, 8, 10));
+    wait = emit(a, enc_misc(MISC_HALT, R_ZERO));
+    br_to(a, OP_BR, R_ZERO, wait);
+
+    qts = prog_go(a, args, &elf);
+    for (i = 0; i < 2; i++) {
+        g_test_message("CPU %d", i);
+        g_assert_cmphex(result(qts, 8 * i), ==, i);
+        g_assert_cmphex(result(qts, 8 * i + 1), ==, i);
+        g_assert_cmphex(result(qts, 8 * i + 2), ==, 0x10000);
+        g_assert_cmphex(result(qts, 8 * i + 3), ==, 0x10000);
+        g_assert_cmphex(result(qts, 8 * i + 4), ==, i);
+        g_assert_cmphex(result(qts, 8 * i + 5), ==, 0x70 + i);
+        g_assert_cmphex(result(qts, 8 * i + 6), ==, 0x70 + i);
+    }
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
     prog_end(qts, elf);
     asm_free(a);
 }
@@ -1461,9 +1933,10 @@ static void test_llsc_interrupt(void)
     emit(a, enc_opr(F_BIS, R_GP, 6, R_GP));
     emit(a, enc_opr(F_BIS, 9, 6, 9));
     li(a, 10, KSEG | DATA_BASE);
-    li(a, 12, KSEG | IPI_CORE3);
-    li(a, 1, 1ULL << IRQ_IPI);
-    emit(a, enc_csr(true, 1, CSR_INT_EN));
+    li(a, 12, KSEG | INTPU_CORE3);
+    li(a, 14, II_REQ_VALID);                  /* an II0 to CPU 0 */
+    li(a, 1, 1ULL << INT_II0);
+    emit(a, enc_csr(true, 1, CSR3_IER));
     la = la_reserve(a);
     emit(a, enc_opr(F_BIS, 1, 6, 1));
     emit(a, enc_oprl(F_BIS, 1, 1, 1));
@@ -1475,7 +1948,7 @@ static void test_llsc_interrupt(void)
     emit(a, enc_misc(MISC_WR_F, 8));
     emit(a, enc_oprl(F_ADDL, 1, 1, 1));
     emit(a, enc_mem12(OP_LLSC, LLSC_LSTL, 1, 0, 10));
-    emit(a, enc_mem(OP_STL, R_ZERO, 0, 12));  /* IPI to CPU 0 */
+    emit(a, enc_mem(OP_STL, 14, 0, 12));      /* IPI to CPU 0 */
     br_at = emit(a, enc_br(OP_BR, R_ZERO, 0)); /* next TB: taken here */
     emit(a, enc_misc(MISC_RD_F, 3));
     res(a, 3, 0);
@@ -1488,9 +1961,9 @@ static void test_llsc_interrupt(void)
     qts = prog_start(a, "-M core3", &elf);
     qtest_writeq(qts, DATA_BASE, 7);
     prog_run(qts, 30);
-    g_assert_cmpuint(status(qts, ST_VEC), ==, IRQ_IPI);
+    g_assert_cmphex(status(qts, ST_VEC), ==, 0xE00);
     /* taken after the IPI store: before the br or at the next TB */
-    epc = status(qts, ST_DVA);
+    epc = status(qts, ST_INT_PC);
     g_assert_true(epc == ((KSEG | addr_of(br_at)) | 1) ||
                   epc == ((KSEG | addr_of(br_at + 1)) | 1));
     g_assert_cmpuint(qtest_readq(qts, DATA_BASE), ==, 8);
@@ -1549,7 +2022,7 @@ static void test_page_end(void)
 #define SMP_LOOPS       100000
 
 /*
- * Multi-threaded TCG, -smp 4: CPU 0 wakes the others with IPIs; each
+ * Multi-threaded TCG, -smp 4: every CPU runs the program; each
  * stores its rcid, adds 1 to a shared counter SMP_LOOPS times with an
  * LL/SC loop, then counts itself finished (LL/SC again).  CPU 0 waits
  * for all and ends the program: the counter is exact.
@@ -1568,10 +2041,9 @@ static void test_smp_llsc(const void *data)
 {
     const char *board = data;
     bool core4 = !strcmp(board, "core4");
-    uint64_t ipi = core4 ? 0x803a00000000ULL : 0x802a00000000ULL;
     g_autofree char *args = g_strdup_printf("-M %s -smp %d", board,
                                             SMP_CPUS);
-    Asm *a = asm_new();
+    Asm *a = asm_new_core(core4);
     QTestState *qts;
     char *elf;
     int i, fix, loop, wait, halt;
@@ -1580,16 +2052,7 @@ static void test_smp_llsc(const void *data)
     prologue(a);
     li(a, 10, DATA_BASE);                    /* counter */
     li(a, 11, DATA_BASE + 0x40);             /* finished CPUs */
-    li(a, 12, ipi);
     emit(a, enc_misc(MISC_RCID, 13));
-    /* my IPI, if any, is lowered; CPU 0 raises the others' */
-    emit(a, enc_mem(OP_STL, 13, 8, 12));
-    fix = emit(a, 0);
-    for (i = 1; i < SMP_CPUS; i++) {
-        emit(a, enc_mem(OP_LDI, 14, i, R_ZERO));
-        emit(a, enc_mem(OP_STL, 14, 0, 12));
-    }
-    patch_br(a, fix, OP_BNE, 13, here(a));
     /* results[rcid] = rcid + 0x100 */
     emit(a, enc_oprl(F_ADDL, 13, 0, 14));
     emit(a, enc_opr(0x0C /* s8addl */, 14, 9, 14));
@@ -1716,7 +2179,7 @@ static void test_disas(void)
     words[i++] = enc_opr(F_CTPOP, R_ZERO, 2, 3) & ~(R_ZERO << 21);
     words[i++] = enc_opr(F_ADDL, 1, 2, 3) | 1 << 13;
     words[i++] = enc_csr(false, R_AT, CSR_EXC_PC);
-    words[i++] = enc_csr(true, 3, CSR_DVA);
+    words[i++] = enc_csr(true, 3, CSR4_DVA);
     words[i++] = enc_pri_ret(R_AT);
     words[i++] = enc_pri_ret(7) | 1 << 20;
     words[i++] = enc_mem(0x09, R_ZERO, 16, 12);
@@ -1926,7 +2389,7 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-tcg/sys-call", test_sys_call);
     qtest_add_func("sw64-tcg/modes", test_modes);
     qtest_add_func("sw64-tcg/interrupt", test_interrupt);
-    qtest_add_func("sw64-tcg/int-stat-w1c", test_int_stat_w1c);
+    qtest_add_func("sw64-tcg/banked-registers", test_banked_registers);
     qtest_add_func("sw64-tcg/byte-ops", test_byte_ops);
     qtest_add_func("sw64-tcg/llsc-interrupt", test_llsc_interrupt);
     qtest_add_func("sw64-tcg/page-end", test_page_end);
@@ -1936,20 +2399,29 @@ int main(int argc, char **argv)
         qtest_add_func("sw64-tcg/bench", test_bench);
     }
     for (i = 0; i < ARRAY_SIZE(boards); i++) {
-        g_autofree char *llsc = g_strdup_printf("sw64-tcg/%s/llsc",
-                                                boards[i]);
-        g_autofree char *opc = g_strdup_printf("sw64-tcg/%s/opcdec-dfault",
-                                               boards[i]);
-        g_autofree char *smp = g_strdup_printf("sw64-tcg/%s/smp%d-llsc",
-                                               boards[i], SMP_CPUS);
+        static const struct {
+            const char *name;
+            GTestDataFunc fn;
+        } per_board[] = {
+            { "llsc", test_llsc },
+            { "other-mem", test_other_mem },
+            { "opcdec-bus-error", test_opcdec_bus_error },
+            { "smp4-llsc", test_smp_llsc },
+            { "csr-map", test_csr_map },
+            { "int-clr", test_int_clr },
+            { "int-vectors", test_int_vectors },
+            { "kseg", test_kseg },
+            { "mmu-fault", test_mmu_fault },
+        };
+        int j;
 
-        g_autofree char *mem = g_strdup_printf("sw64-tcg/%s/other-mem",
-                                               boards[i]);
+        for (j = 0; j < ARRAY_SIZE(per_board); j++) {
+            g_autofree char *path = g_strdup_printf("sw64-tcg/%s/%s",
+                                                    boards[i],
+                                                    per_board[j].name);
 
-        qtest_add_data_func(llsc, boards[i], test_llsc);
-        qtest_add_data_func(mem, boards[i], test_other_mem);
-        qtest_add_data_func(opc, boards[i], test_opcdec_dfault);
-        qtest_add_data_func(smp, boards[i], test_smp_llsc);
+            qtest_add_data_func(path, boards[i], per_board[j].fn);
+        }
     }
     return g_test_run();
 }
