@@ -1,0 +1,271 @@
+/*
+ * QTest: the vendor's own SW64 firmware as the judge of the CPU model
+ *
+ * The vendor's HMcode images (core3-hmcode ..., public in openEuler's
+ * QEMU, repository chezming/openeuler-qemu, commit ba7f8d437c, pc-bios/)
+ * were written by nobody here.  They run on the boards under TCG with a
+ * small payload where the vendor's UEFI image would be (physical
+ * 0x2f00000), assembled here with the encoders of sw64-insn.h, which
+ * calls the HMcode the way a kernel does and stores what it sees in
+ * RAM.  The images are not part of this project: the tests look for
+ * them in $SW64_VENDOR_FIRMWARE (make check sets it to
+ * cache/sw64-firmware when that exists), check their SHA-256, and are
+ * skipped, saying why, when a file is missing or different.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "libqtest.h"
+#include "sw64-insn.h"
+
+#define PAYLOAD_PA      0x2f00000ULL
+#define KTEXT           0xffffffff80000000ULL
+#define RES_PA          0x800000ULL     /* results */
+#define RCB_PA          0x820000ULL     /* the secondaries' start block */
+#define STACK_PA        0x1000000ULL
+#define DONE_MAGIC      0x600dd00eULL
+
+/* HMcalls (Linux arch/sw_64 hmcall.h) */
+#define HMC_WRENT       0x34
+#define HMC_WHAMI       0x3c
+#define HMC_RTI         0x3f
+#define WRENT_MM        2
+
+/* Result slots (8 bytes each at RES_PA) */
+enum {
+    R_RAN, R_WHAMI0, R_WHAMI1, R_AFTER_RTI, R_MM_A0, R_MM_A1, R_MM_A2,
+    R_MM_PC, R_MM_PS, R_DONE,
+};
+
+static const struct {
+    const char *name;
+    const char *sha256;
+} vendor_files[] = {
+    { "core3-hmcode",
+      "30fbf351076302401cb914790f4bda6c42b70251159b65308846bd6be6b5cd68" },
+};
+
+/* The vendor file NAME, checked; NULL (and the test skipped) if not */
+static char *vendor_file(const char *name)
+{
+    const char *dir = g_getenv("SW64_VENDOR_FIRMWARE");
+    g_autofree char *path = NULL;
+    g_autofree char *data = NULL;
+    g_autofree char *sum = NULL;
+    gsize len;
+    int i;
+
+    if (!dir) {
+        g_test_skip("SW64_VENDOR_FIRMWARE is not set: no vendor firmware "
+                    "(chezming/openeuler-qemu ba7f8d437c pc-bios/) to run");
+        return NULL;
+    }
+    path = g_build_filename(dir, name, NULL);
+    if (!g_file_get_contents(path, &data, &len, NULL)) {
+        g_autofree char *msg = g_strdup_printf("%s not found", path);
+
+        g_test_skip(msg);
+        return NULL;
+    }
+    sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (guchar *)data, len);
+    for (i = 0; i < ARRAY_SIZE(vendor_files); i++) {
+        if (!strcmp(vendor_files[i].name, name) &&
+            strcmp(vendor_files[i].sha256, sum)) {
+            g_autofree char *msg = g_strdup_printf(
+                "%s has SHA-256 %s, not the vendor's %s", path, sum,
+                vendor_files[i].sha256);
+
+            g_test_skip(msg);
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&path);
+}
+
+typedef struct Prog {
+    GArray *w;
+} Prog;
+
+static int emit(Prog *p, uint32_t insn)
+{
+    g_array_append_val(p->w, insn);
+    return p->w->len - 1;
+}
+
+static int here(Prog *p)
+{
+    return p->w->len;
+}
+
+/* Reg R = sign-extended 32-bit V (ldih, ldi) */
+static void li32(Prog *p, int r, int32_t v)
+{
+    int16_t lo = v;
+    int32_t hi = (v - lo) >> 16;
+
+    emit(p, enc_mem(OP_LDIH, r, hi, R_ZERO));
+    emit(p, enc_mem(OP_LDI, r, lo, r));
+}
+
+/* Two words that la_fix() makes "reg = kernel-text address of a word" */
+static int la_reserve(Prog *p)
+{
+    emit(p, 0);
+    return emit(p, 0) - 1;
+}
+
+/* Reg R = the kernel-text address of payload word INDEX, at AT */
+static void la_fix(Prog *p, int at, int r, int index)
+{
+    int32_t v = KTEXT | (PAYLOAD_PA + 4 * index);
+    int16_t lo = v;
+
+    g_array_index(p->w, uint32_t, at) =
+        enc_mem(OP_LDIH, r, (v - lo) >> 16, R_ZERO);
+    g_array_index(p->w, uint32_t, at + 1) = enc_mem(OP_LDI, r, lo, r);
+}
+
+/* $9 = the results, through the kernel-text map */
+static void res_base(Prog *p)
+{
+    li32(p, 9, (int32_t)(KTEXT | RES_PA));
+}
+
+static void res(Prog *p, int r, int slot)
+{
+    emit(p, enc_mem(OP_STL, r, 8 * slot, 9));
+}
+
+static char *payload_file(Prog *p)
+{
+    g_autofree uint8_t *img = g_malloc(p->w->len * 4);
+    char *path = NULL;
+    int fd = g_file_open_tmp("sw64-payload-XXXXXX", &path, NULL);
+    guint i;
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    for (i = 0; i < p->w->len; i++) {
+        stl_le_p(img + 4 * i, g_array_index(p->w, uint32_t, i));
+    }
+    g_assert_true(g_file_set_contents(path, (char *)img, p->w->len * 4,
+                                      NULL));
+    return path;
+}
+
+/*
+ * The vendor's core3 HMcode, -smp 2: its reset code runs on both CPUs
+ * and hands CPU 0 over to the payload at 0xffffffff82f00000 in kernel
+ * mode (notes §6.2), which then checks, each against what that HMcode
+ * does:
+ * - whami (HMcall 0x3c, returning through r23 into the caller's mode)
+ *   gives 0 on CPU 0; CPU 1, started through the RCB at 0x820000 the
+ *   way Linux starts secondaries (entry, logical number, 0xDEADBEEF),
+ *   arrives at its entry and gets 1 (§6.3: core | node << 5, CID per
+ *   CPU);
+ * - an MMU miss at a user address, with wrent(entMM) installed,
+ *   reaches entMM with a0 = the address, a1 = 0 (TNV), a2 = 0 (a load)
+ *   and the 48-byte frame with the faulting PC (§2.6, §4.4); the
+ *   handler moves the frame's PC past the load and rti resumes there.
+ */
+static void test_core3_handover(void)
+{
+    g_autofree char *hmcode = vendor_file("core3-hmcode");
+    g_autofree char *payload = NULL;
+    Prog p = { g_array_new(false, false, sizeof(uint32_t)) };
+    QTestState *qts;
+    int fix_entry, fix_handler, wait, ld, second, handler;
+    int i;
+
+    if (!hmcode) {
+        g_array_free(p.w, true);
+        return;
+    }
+    /* CPU 0, kernel mode, kernel-text map */
+    res_base(&p);
+    emit(&p, enc_mem(OP_LDI, 1, 0x11, R_ZERO));
+    res(&p, 1, R_RAN);
+    emit(&p, enc_sys_call(HMC_WHAMI, false));
+    res(&p, 0, R_WHAMI0);
+    /* start CPU 1 (logical 1) at `second` */
+    li32(&p, 10, (int32_t)(KTEXT | RCB_PA));
+    fix_entry = la_reserve(&p);
+    emit(&p, enc_mem(OP_STL, 1, 0, 10));
+    emit(&p, enc_mem(OP_LDI, 2, 1, R_ZERO));
+    emit(&p, enc_mem(OP_STL, 2, 16, 10));
+    li32(&p, 3, (int32_t)0xdeadbeef);
+    emit(&p, enc_oprl(0x69 /* zapnot */, 3, 0x0f, 3));
+    emit(&p, enc_mem(OP_STL, 3, 24, 10));
+    wait = here(&p);
+    emit(&p, enc_mem(OP_LDL, 4, 8 * R_WHAMI1, 9));
+    emit(&p, enc_br(OP_BEQ, 4, wait - (here(&p) + 1)));
+    /* entMM, a kernel stack, and a miss at user address 0x2000 */
+    fix_handler = la_reserve(&p);
+    emit(&p, enc_mem(OP_LDI, 17, WRENT_MM, R_ZERO));
+    emit(&p, enc_sys_call(HMC_WRENT, false));
+    li32(&p, R_SP, (int32_t)(KTEXT | STACK_PA));
+    emit(&p, enc_mem(OP_LDI, 5, 0x2000, R_ZERO));
+    emit(&p, enc_mem(OP_LDI, 6, 0x66, R_ZERO));
+    ld = emit(&p, enc_mem(OP_LDL, 6, 0, 5));
+    res(&p, 6, R_AFTER_RTI);
+    li32(&p, 1, DONE_MAGIC);
+    res(&p, 1, R_DONE);
+    emit(&p, enc_br(OP_BR, R_ZERO, -1));
+    /* entMM: record a0-a2 and the frame, skip the load, rti */
+    handler = here(&p);
+    res_base(&p);
+    res(&p, 16, R_MM_A0);
+    res(&p, 17, R_MM_A1);
+    res(&p, 18, R_MM_A2);
+    emit(&p, enc_mem(OP_LDL, 1, 8, R_SP));
+    res(&p, 1, R_MM_PC);
+    emit(&p, enc_mem(OP_LDL, 2, 0, R_SP));
+    res(&p, 2, R_MM_PS);
+    emit(&p, enc_mem(OP_LDI, 1, 4, 1));
+    emit(&p, enc_mem(OP_STL, 1, 8, R_SP));
+    emit(&p, enc_sys_call(HMC_RTI, false));
+    /* CPU 1 */
+    second = here(&p);
+    res_base(&p);
+    emit(&p, enc_sys_call(HMC_WHAMI, false));
+    emit(&p, enc_oprl(0x3a /* bis */, 0, 0x80, 0));
+    res(&p, 0, R_WHAMI1);
+    emit(&p, enc_br(OP_BR, R_ZERO, -1));
+    la_fix(&p, fix_entry, 1, second);
+    la_fix(&p, fix_handler, 16, handler);
+
+    payload = payload_file(&p);
+    qts = qtest_initf("-M core3 -smp 2 -m 1G -accel tcg -bios %s "
+                      "-device loader,file=%s,addr=0x%llx,force-raw=on",
+                      hmcode, payload, (unsigned long long)PAYLOAD_PA);
+    for (i = 0; i < 1000; i++) {
+        if (qtest_readq(qts, RES_PA + 8 * R_DONE) == DONE_MAGIC) {
+            break;
+        }
+        g_usleep(10 * 1000);
+    }
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_RAN), ==, 0x11);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI0), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI1), ==, 0x81);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_A0), ==, 0x2000);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_A1), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_A2), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_PC), ==,
+                    KTEXT | (PAYLOAD_PA + 4 * ld));
+    /* PS: the mode the fault came from, kernel (notes §2.6: PM << 3) */
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_PS) & 0x18, ==, 0x10);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AFTER_RTI), ==, 0x66);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
+    qtest_quit(qts);
+    unlink(payload);
+    g_array_free(p.w, true);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("sw64-firmware/core3/handover", test_core3_handover);
+    return g_test_run();
+}
