@@ -1178,7 +1178,7 @@ static void test_opcdec_bus_error(const void *data)
     const uint32_t illegal[] = {
         sw_op(0x1E),                            /* free major */
         sw_op(0x18) | 0x20,                     /* FP operate */
-        sw_op(0x26) | 1 << 21,                  /* flds $f1 */
+        sw_op(0x1A) | 1 << 21,                  /* SIMD operate */
         enc_misc(0x1234, 1),                    /* misc function */
         enc_opr(0x7F, 1, 2, 3),                 /* operate function */
         enc_opr(0x11, 1, 2, 3),                 /* divw: not yet */
@@ -1723,6 +1723,297 @@ static void test_mmu_fault(const void *data)
     asm_free(a);
 }
 
+/* FP: encoders for the groups the tests use */
+static uint32_t enc_fp(int func, int fa, int fb, int fc)
+{
+    return sw_op(0x18) | fa << 21 | fb << 16 | func << 5 | fc;
+}
+
+static uint32_t enc_fsel(int func, int fa, int fb, int f3, int fc)
+{
+    return sw_op(0x19) | fa << 21 | fb << 16 | func << 10 | f3 << 5 | fc;
+}
+
+enum {
+    FP_FCPYS = 0x30, FP_FCPYSE = 0x31, FP_FCPYSN = 0x32, FP_IFMOVS = 0x40,
+    FP_IFMOVD = 0x41, FP_RFPCR = 0x50, FP_WFPCR = 0x51, FP_SETFPEC0 = 0x54,
+    OP_FLDS = 0x26, OP_FLDD = 0x27, OP_FSTS = 0x2E, OP_FSTD = 0x2F,
+    OP_FBEQ = 0x38, OP_FBNE, OP_FBLT, OP_FBLE, OP_FBGT, OP_FBGE,
+};
+
+/* $Rc = $fA (fimovd, 0x78) or its 32-bit form (fimovs, 0x70) */
+static uint32_t enc_fimov(bool single, int fa, int rc)
+{
+    return enc_opr(single ? 0x70 : 0x78, fa, R_ZERO, rc);
+}
+
+/* FP enabled: core4 at reset is not (its HMcode sets IB_CTL.FPE) */
+static void fp_enable(Asm *a)
+{
+    if (a->core4) {
+        li(a, 1, 1ULL << 24);
+        emit(a, enc_csr(true, 1, 0x31));
+    }
+}
+
+/*
+ * Scalar FP moves (notes §7.1): flds converts a float32 to the 64-bit
+ * register format, which for a normal number is the double of the same
+ * value, and fsts gives the bytes back; fldd/fstd and ifmovd/fimovd
+ * move the bits; ifmovs/fimovs convert like flds/fsts; the sign copies
+ * take sign (and exponent) from Fa and the rest from Fb.  The expected
+ * register values are the Alpha S format's (Alpha Architecture
+ * Handbook, LDS), which SW64 inherits.
+ */
+static void test_fp_moves(const void *data)
+{
+    static const struct {
+        uint32_t mem;
+        uint64_t reg;
+    } singles[] = {
+        { 0x3f800000, 0x3ff0000000000000ULL },  /* 1.0 */
+        { 0x80000000, 0x8000000000000000ULL },  /* -0.0 */
+        { 0xc0490fdb, 0xc00921fb60000000ULL },  /* -pi */
+        { 0x7f800000, 0x7ff0000000000000ULL },  /* inf */
+        { 0x7fc00001, 0x7ff8000020000000ULL },  /* NaN, payload kept */
+        { 0x00000001, 0x0000000020000000ULL },  /* denormal: as is */
+    };
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    int i;
+
+    vec_all_faults(a);
+    prologue(a);
+    fp_enable(a);
+    li(a, 10, DATA_BASE);
+    for (i = 0; i < ARRAY_SIZE(singles); i++) {
+        emit(a, enc_mem(OP_FLDS, 1, 4 * i, 10));
+        emit(a, enc_mem(OP_FSTS, 1, 0x100 + 4 * i, 10));
+        emit(a, enc_fimov(false, 1, 2));
+        res(a, 2, i);
+        emit(a, enc_fimov(true, 1, 2));
+        res(a, 2, 8 + i);
+    }
+    /* fldd/fstd of a signalling NaN: the bits, unchanged */
+    emit(a, enc_mem(OP_FLDD, 3, 0x40, 10));
+    emit(a, enc_mem(OP_FSTD, 3, 0x140, 10));
+    /* ifmovd/ifmovs from $11 = 0xbf800000 (-1.0f) */
+    li(a, 11, 0xbf800000);
+    emit(a, enc_fp(FP_IFMOVD, 11, 31, 4));
+    emit(a, enc_fimov(false, 4, 2));
+    res(a, 2, 16);
+    emit(a, enc_fp(FP_IFMOVS, 11, 31, 5));
+    emit(a, enc_fimov(false, 5, 2));
+    res(a, 2, 17);
+    emit(a, enc_fimov(true, 5, 2));
+    res(a, 2, 18);
+    /* sign copies: Fa = -1.0f ($f5), Fb = the NaN's register ($f3) */
+    emit(a, enc_fp(FP_FCPYS, 5, 3, 6));
+    emit(a, enc_fimov(false, 6, 2));
+    res(a, 2, 19);
+    emit(a, enc_fp(FP_FCPYSN, 5, 3, 6));
+    emit(a, enc_fimov(false, 6, 2));
+    res(a, 2, 20);
+    emit(a, enc_fp(FP_FCPYSE, 5, 3, 6));
+    emit(a, enc_fimov(false, 6, 2));
+    res(a, 2, 21);
+    /* $f31 reads 0 and ignores writes */
+    emit(a, enc_fp(FP_IFMOVD, 11, 31, 31));
+    emit(a, enc_fimov(false, 31, 2));
+    res(a, 2, 22);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+    for (i = 0; i < ARRAY_SIZE(singles); i++) {
+        qtest_writel(qts, DATA_BASE + 4 * i, singles[i].mem);
+    }
+    qtest_writeq(qts, DATA_BASE + 0x40, 0x7ff0000000000123ULL);
+    prog_run(qts, 30);
+    for (i = 0; i < ARRAY_SIZE(singles); i++) {
+        g_test_message("single 0x%08x", singles[i].mem);
+        g_assert_cmphex(result(qts, i), ==, singles[i].reg);
+        g_assert_cmphex(qtest_readl(qts, DATA_BASE + 0x100 + 4 * i), ==,
+                        singles[i].mem);
+        g_assert_cmphex(result(qts, 8 + i), ==,
+                        (uint64_t)(int64_t)(int32_t)singles[i].mem);
+    }
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x140), ==,
+                    0x7ff0000000000123ULL);
+    g_assert_cmphex(result(qts, 16), ==, 0xbf800000);
+    g_assert_cmphex(result(qts, 17), ==, 0xbff0000000000000ULL);
+    g_assert_cmphex(result(qts, 18), ==, 0xffffffffbf800000ULL);
+    g_assert_cmphex(result(qts, 19), ==, 0xfff0000000000123ULL);
+    g_assert_cmphex(result(qts, 20), ==, 0x7ff0000000000123ULL);
+    g_assert_cmphex(result(qts, 21), ==, 0xbff0000000000123ULL);
+    g_assert_cmphex(result(qts, 22), ==, 0);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * FP compares with zero: fselCC Fa,Fb,F3,Fc is Fb when Fa compares CC
+ * with 0.0 (IEEE: -0.0 is 0.0, a NaN compares false) and F3 otherwise;
+ * the FP branches compare the bits as a signed integer, -0.0 as 0 (as
+ * on Alpha).  Each case stores 1 (Fb, taken) or 0.
+ */
+static void test_fp_compare(void)
+{
+    static const uint64_t vals[] = {
+        0x8000000000000000ULL,      /* -0.0 */
+        0x3ff0000000000000ULL,      /* 1.0 */
+        0xbff0000000000000ULL,      /* -1.0 */
+        0x7ff8000000000000ULL,      /* NaN */
+    };
+    /* fseleq, ne, lt, le, gt, ge; then fbeq..fbge */
+    static const uint8_t want[ARRAY_SIZE(vals)][12] = {
+        { 1, 0, 0, 1, 0, 1,   1, 0, 0, 1, 0, 1 },
+        { 0, 1, 0, 0, 1, 1,   0, 1, 0, 0, 1, 1 },
+        { 0, 1, 1, 1, 0, 0,   0, 1, 1, 1, 0, 0 },
+        { 0, 1, 0, 0, 0, 0,   0, 1, 0, 0, 1, 1 },
+    };
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+    int i, c, skip;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    li(a, 1, 1);
+    emit(a, enc_fp(FP_IFMOVD, 1, 31, 2));        /* $f2: "1" */
+    for (i = 0; i < ARRAY_SIZE(vals); i++) {
+        emit(a, enc_mem(OP_FLDD, 1, 8 * i, 10));
+        for (c = 0; c < 6; c++) {
+            emit(a, enc_fsel(0x10 + c, 1, 2, 31, 3));
+            emit(a, enc_fimov(false, 3, 4));
+            res(a, 4, 16 * i + c);
+        }
+        for (c = 0; c < 6; c++) {
+            emit(a, enc_mem(OP_LDI, 4, 0, R_ZERO));
+            skip = emit(a, 0);
+            emit(a, enc_br(OP_BR, R_ZERO, 1));
+            emit(a, enc_mem(OP_LDI, 4, 1, R_ZERO));
+            g_array_index(a->code, uint32_t, skip) =
+                enc_br(OP_FBEQ + c, 1, 1);
+            res(a, 4, 16 * i + 6 + c);
+        }
+    }
+    epilogue(a);
+
+    qts = prog_start(a, "-M core3", &elf);
+    for (i = 0; i < ARRAY_SIZE(vals); i++) {
+        qtest_writeq(qts, DATA_BASE + 8 * i, vals[i]);
+    }
+    prog_run(qts, 30);
+    for (i = 0; i < ARRAY_SIZE(vals); i++) {
+        for (c = 0; c < 12; c++) {
+            g_test_message("value 0x%016" PRIx64 " %s%s", vals[i],
+                           c < 6 ? "fsel" : "fb",
+                           (const char *[]){ "eq", "ne", "lt", "le", "gt",
+                                             "ge" }[c % 6]);
+            g_assert_cmpuint(result(qts, 16 * i + c), ==, want[i][c]);
+        }
+    }
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * FPCR (notes §7.2): rfpcr reads it, wfpcr writes all but EXC_CTL
+ * [1:0], which setfpecN sets to N while EXC_CTL_WEN [2] is set.
+ */
+static void test_fpcr(void)
+{
+    Asm *a = asm_new();
+    QTestState *qts;
+    char *elf;
+
+    vec_all_faults(a);
+    prologue(a);
+    emit(a, enc_mem(OP_LDI, 1, -1, R_ZERO));
+    emit(a, enc_fp(FP_IFMOVD, 1, 31, 1));
+    emit(a, enc_fp(FP_WFPCR, 1, 31, 31));
+    emit(a, enc_fp(FP_RFPCR, 2, 31, 31));
+    emit(a, enc_fimov(false, 2, 3));
+    res(a, 3, 0);
+    emit(a, enc_fp(FP_SETFPEC0 + 2, 31, 31, 31));
+    emit(a, enc_fp(FP_RFPCR, 2, 31, 31));
+    emit(a, enc_fimov(false, 2, 3));
+    res(a, 3, 1);
+    emit(a, enc_fp(FP_WFPCR, 31, 31, 31));
+    emit(a, enc_fp(FP_SETFPEC0 + 1, 31, 31, 31));
+    emit(a, enc_fp(FP_RFPCR, 2, 31, 31));
+    emit(a, enc_fimov(false, 2, 3));
+    res(a, 3, 2);
+    epilogue(a);
+
+    qts = prog_go(a, "-M core3", &elf);
+    g_assert_cmphex(result(qts, 0), ==, ~3ULL);
+    g_assert_cmphex(result(qts, 1), ==, ~1ULL);
+    g_assert_cmphex(result(qts, 2), ==, 2);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * FP disabled, an FP instruction enters HMcode at FEN, 0xA80, with
+ * EXC_PC at it (notes §2.4, §7.1).  The enable: core3 UPCR_FPE (0x21)
+ * bit 1, set at reset (the vendor's UEFI stores FP registers without
+ * enabling FP); core4 IB_CTL (0x31) bit 24, clear at reset (its HMcode
+ * sets it).  A write to the enable takes effect at the next
+ * instruction.
+ */
+static void test_fen(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    int csr = core4 ? 0x31 : 0x21;
+    uint64_t on = core4 ? 1ULL << 24 : 7;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    int st3;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    li(a, 11, on);
+    li(a, 1, 0x1234);
+    emit(a, enc_fp(FP_IFMOVD, 1, 31, 1));        /* faults on core4 */
+    emit(a, enc_mem(OP_FSTD, 1, 0, 10));
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    res(a, 3, 0);
+    emit(a, enc_csr(true, 11, csr));
+    emit(a, enc_fp(FP_IFMOVD, 1, 31, 1));
+    emit(a, enc_mem(OP_FSTD, 1, 8, 10));
+    emit(a, enc_csr(true, R_ZERO, csr));
+    st3 = emit(a, enc_mem(OP_FSTD, 1, 16, 10));
+    emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
+    res(a, 3, 1);
+    emit(a, enc_mem(OP_LDL, 3, ST_VEC, R_GP));
+    res(a, 3, 2);
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    /* at reset: enabled on core3, not on core4 (two FP instructions) */
+    g_assert_cmpuint(result(qts, 0), ==, core4 ? 2 : 0);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE), ==, core4 ? 0 : 0x1234);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 8), ==, 0x1234);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 16), ==, 0);
+    g_assert_cmphex(result(qts, 1), ==, addr_of(st3));
+    g_assert_cmphex(result(qts, 2), ==, 0xA80);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, core4 ? 3 : 1);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
 /*
  * HMcode mode has its own r1, r2, r4-r7, r20-r23 (notes §2.2): what
  * HMcode writes there is not what kernel mode reads, and the other
@@ -2135,6 +2426,17 @@ static const struct {
     { 0, ".long 0x48000fe3" },
     { 0, ".long 0x48000b03" },
     { 0, ".long 0x18001234" },
+    { 0, "fldd $f2,8($3)" },
+    { 0, "fillde 8($3)" },
+    { 0, "fsts $f30,-4($30)" },
+    { 0, "fbne $f1," },
+    { 0, "fcpysn $f1,$f2,$f3" },
+    { 0, "ifmovs $4,$f5" },
+    { 0, "fimovd $f6,$7" },
+    { 0, "wfpcr $f8" },
+    { 0, "setfpec3" },
+    { 0, "fselge $f1,$f2,$f3,$f4" },
+    { 0, ".long 0x60000020" },
 };
 
 /*
@@ -2190,6 +2492,17 @@ static void test_disas(void)
     words[i++] = enc_oprl(0x7F, 0, 0, 3);
     words[i++] = enc_oprl(F_CTPOP, 0, 0x5, 3) & ~(0xff << 13);
     words[i++] = sw_op(0x06) | 0x1234;
+    words[i++] = enc_mem(OP_FLDD, 2, 8, 3);
+    words[i++] = enc_mem(OP_FLDS, R_ZERO, 8, 3);
+    words[i++] = enc_mem(OP_FSTS, 30, -4, R_SP);
+    words[i++] = enc_br(OP_FBNE, 1, 5);
+    words[i++] = enc_fp(FP_FCPYSN, 1, 2, 3);
+    words[i++] = enc_fp(FP_IFMOVS, 4, 31, 5);
+    words[i++] = enc_fimov(false, 6, 7);
+    words[i++] = enc_fp(FP_WFPCR, 8, 31, 31);
+    words[i++] = enc_fp(FP_SETFPEC0 + 3, 31, 31, 31);
+    words[i++] = enc_fsel(0x15, 1, 2, 3, 4);
+    words[i++] = enc_fp(0x01, 0, 0, 0);       /* faddd: not yet */
     g_assert_cmpint(i, ==, ARRAY_SIZE(disas_cases));
 
     for (i = 0; i < ARRAY_SIZE(words); i++) {
@@ -2390,6 +2703,8 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-tcg/modes", test_modes);
     qtest_add_func("sw64-tcg/interrupt", test_interrupt);
     qtest_add_func("sw64-tcg/banked-registers", test_banked_registers);
+    qtest_add_func("sw64-tcg/fp-compare", test_fp_compare);
+    qtest_add_func("sw64-tcg/fpcr", test_fpcr);
     qtest_add_func("sw64-tcg/byte-ops", test_byte_ops);
     qtest_add_func("sw64-tcg/llsc-interrupt", test_llsc_interrupt);
     qtest_add_func("sw64-tcg/page-end", test_page_end);
@@ -2412,6 +2727,8 @@ int main(int argc, char **argv)
             { "int-vectors", test_int_vectors },
             { "kseg", test_kseg },
             { "mmu-fault", test_mmu_fault },
+            { "fp-moves", test_fp_moves },
+            { "fen", test_fen },
         };
         int j;
 
