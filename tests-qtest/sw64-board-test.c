@@ -14,6 +14,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
 #include "stack-qtest.h"
@@ -572,6 +573,31 @@ static void test_tcg_all_cpus_run(const void *data)
 }
 
 /*
+ * One time base (notes §3.3, §5.6): LONG_TIME (INTPU + 0x180) counts
+ * at 25 MHz of the virtual clock, the rate Linux registers its
+ * clocksource with; the MCU's INIT_CTL (+0x680) gives frequency index
+ * 15 in [11:8], which the HMcode's CPUID table turns into 2500 MHz,
+ * the rate of rtc and the timer (sw64-tcg-test, sw64-firmware-test).
+ * The RAM size word at 0x2040 has bit 63 set outside KVM whatever
+ * boots: Linux and the vendor's UEFI take it as "run by an emulator"
+ * (the UEFI then programs the timer with wrtimer, not a hypercall).
+ */
+static void test_time_base(const void *data)
+{
+    const char *board = data;
+    QTestState *qts = qtest_initf("-M %s", board);
+    uint64_t t0, t1;
+
+    g_assert_cmphex(qtest_readq(qts, 0x803000000680ULL) >> 8 & 0xf, ==, 15);
+    g_assert_cmphex(qtest_readq(qts, 0x2040), ==, 2 * GiB | 1ULL << 63);
+    t0 = qtest_readq(qts, intpu_base(board) + 0x180);
+    qtest_clock_step(qts, 1000 * 1000);
+    t1 = qtest_readq(qts, intpu_base(board) + 0x180);
+    g_assert_cmpuint(t1 - t0, ==, 25000);
+    qtest_quit(qts);
+}
+
+/*
  * An II_REQ word stored to the INTPU (what the HMcode's sendii does)
  * latches II0 (type 0) or II1 (type 1) in the target CPU's INT_STAT,
  * and nothing else; a word without VALID, or for a CPU that does not
@@ -864,6 +890,7 @@ int main(int argc, char **argv)
         ADD("migrate-registers", test_migrate_registers);
         ADD("tcg-all-cpus-run", test_tcg_all_cpus_run);
         ADD("ipi", test_ipi);
+        ADD("time-base", test_time_base);
         ADD("ged-powerdown", test_ged_powerdown);
         ADD("virtio-defaults", test_virtio_defaults);
 #undef ADD

@@ -28,15 +28,22 @@
 #define DONE_MAGIC      0x600dd00eULL
 
 /* HMcalls (Linux arch/sw_64 hmcall.h) */
+#define HMC_CPUID       0x03
 #define HMC_WRENT       0x34
+#define HMC_SWPIPL      0x35
+#define HMC_WRTIMER     0x3b
 #define HMC_WHAMI       0x3c
 #define HMC_RTI         0x3f
+#define WRENT_INT       0
 #define WRENT_MM        2
+#define CPUID_FREQ      4       /* Linux GET_CPU_FREQ: MHz */
+#define INT_RTC         9       /* Linux enum sw64_irq_type */
 
 /* Result slots (8 bytes each at RES_PA) */
 enum {
     R_RAN, R_WHAMI0, R_WHAMI1, R_AFTER_RTI, R_MM_A0, R_MM_A1, R_MM_A2,
-    R_MM_PC, R_MM_PS, R_DONE,
+    R_MM_PC, R_MM_PS, R_DONE, R_FREQ, R_INT_A0, R_INT_COUNT, R_RTC0,
+    R_RTC1,
 };
 
 static const struct {
@@ -155,6 +162,25 @@ static char *payload_file(Prog *p)
     return path;
 }
 
+/* Run the payload P under the vendor's HMcode until it stores DONE */
+static QTestState *run_payload(const char *hmcode, Prog *p, char **payload)
+{
+    QTestState *qts;
+    int i;
+
+    *payload = payload_file(p);
+    qts = qtest_initf("-M core3 -smp 2 -m 1G -accel tcg -bios %s "
+                      "-device loader,file=%s,addr=0x%llx,force-raw=on",
+                      hmcode, *payload, (unsigned long long)PAYLOAD_PA);
+    for (i = 0; i < 1000; i++) {
+        if (qtest_readq(qts, RES_PA + 8 * R_DONE) == DONE_MAGIC) {
+            break;
+        }
+        g_usleep(10 * 1000);
+    }
+    return qts;
+}
+
 /*
  * The vendor's core3 HMcode, -smp 2: its reset code runs on both CPUs
  * and hands CPU 0 over to the payload at 0xffffffff82f00000 in kernel
@@ -177,7 +203,6 @@ static void test_core3_handover(void)
     Prog p = { g_array_new(false, false, sizeof(uint32_t)) };
     QTestState *qts;
     int fix_entry, fix_handler, wait, ld, second, handler;
-    int i;
 
     if (!hmcode) {
         g_array_free(p.w, true);
@@ -236,16 +261,7 @@ static void test_core3_handover(void)
     la_fix(&p, fix_entry, 1, second);
     la_fix(&p, fix_handler, 16, handler);
 
-    payload = payload_file(&p);
-    qts = qtest_initf("-M core3 -smp 2 -m 1G -accel tcg -bios %s "
-                      "-device loader,file=%s,addr=0x%llx,force-raw=on",
-                      hmcode, payload, (unsigned long long)PAYLOAD_PA);
-    for (i = 0; i < 1000; i++) {
-        if (qtest_readq(qts, RES_PA + 8 * R_DONE) == DONE_MAGIC) {
-            break;
-        }
-        g_usleep(10 * 1000);
-    }
+    qts = run_payload(hmcode, &p, &payload);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_RAN), ==, 0x11);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI0), ==, 0);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI1), ==, 0x81);
@@ -263,9 +279,76 @@ static void test_core3_handover(void)
     g_array_free(p.w, true);
 }
 
+/*
+ * The time base against the vendor's core3 HMcode (notes §3.3, §5.6):
+ * its CPUID reports the CPU frequency (2500 MHz, from the MCU's
+ * INIT_CTL through its table: what rtc and the timer count at), and
+ * wrtimer(delta) with the kernel's interrupt entry installed and
+ * interrupts enabled (swpipl(0)) brings entInt with a0 = INT_RTC (9),
+ * not before delta cycles of rtc; rti returns.
+ */
+static void test_core3_timer(void)
+{
+    g_autofree char *hmcode = vendor_file("core3-hmcode");
+    g_autofree char *payload = NULL;
+    Prog p = { g_array_new(false, false, sizeof(uint32_t)) };
+    const int32_t delta = 2500 * 1000;          /* 1 ms */
+    QTestState *qts;
+    int fix_handler, wait, handler;
+
+    if (!hmcode) {
+        g_array_free(p.w, true);
+        return;
+    }
+    res_base(&p);
+    li32(&p, R_SP, (int32_t)(KTEXT | STACK_PA));
+    emit(&p, enc_mem(OP_LDI, 16, CPUID_FREQ, R_ZERO));
+    emit(&p, enc_mem(OP_LDI, 17, 0, R_ZERO));
+    emit(&p, enc_sys_call(HMC_CPUID, false));
+    res(&p, 0, R_FREQ);
+    fix_handler = la_reserve(&p);
+    emit(&p, enc_mem(OP_LDI, 17, WRENT_INT, R_ZERO));
+    emit(&p, enc_sys_call(HMC_WRENT, false));
+    emit(&p, enc_mem(OP_LDI, 16, 0, R_ZERO));
+    emit(&p, enc_sys_call(HMC_SWPIPL, false));
+    emit(&p, enc_misc(MISC_RTC, 1));
+    res(&p, 1, R_RTC0);
+    li32(&p, 16, delta);
+    emit(&p, enc_sys_call(HMC_WRTIMER, false));
+    wait = here(&p);
+    emit(&p, enc_mem(OP_LDL, 4, 8 * R_INT_COUNT, 9));
+    emit(&p, enc_br(OP_BEQ, 4, wait - (here(&p) + 1)));
+    li32(&p, 1, DONE_MAGIC);
+    res(&p, 1, R_DONE);
+    emit(&p, enc_br(OP_BR, R_ZERO, -1));
+    /* entInt: record a0, the time, count; rti */
+    handler = here(&p);
+    res_base(&p);
+    res(&p, 16, R_INT_A0);
+    emit(&p, enc_misc(MISC_RTC, 1));
+    res(&p, 1, R_RTC1);
+    emit(&p, enc_mem(OP_LDL, 1, 8 * R_INT_COUNT, 9));
+    emit(&p, enc_mem(OP_LDI, 1, 1, 1));
+    res(&p, 1, R_INT_COUNT);
+    emit(&p, enc_sys_call(HMC_RTI, false));
+    la_fix(&p, fix_handler, 16, handler);
+
+    qts = run_payload(hmcode, &p, &payload);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_FREQ), ==, 2500);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_INT_A0), ==, INT_RTC);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_INT_COUNT), ==, 1);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_RTC1) -
+                     qtest_readq(qts, RES_PA + 8 * R_RTC0), >=, delta);
+    qtest_quit(qts);
+    unlink(payload);
+    g_array_free(p.w, true);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("sw64-firmware/core3/handover", test_core3_handover);
+    qtest_add_func("sw64-firmware/core3/timer", test_core3_timer);
     return g_test_run();
 }

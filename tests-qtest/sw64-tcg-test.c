@@ -2014,6 +2014,88 @@ static void test_fen(const void *data)
     asm_free(a);
 }
 
+#define CPU_MHZ         2500    /* rtc and TIMER_TH count at it */
+
+/*
+ * The per-CPU timer (notes §3.3): TIMER_CTL bit 0 set, the TIMER
+ * interrupt (INT_STAT bit 4) comes TIMER_TH cycles later, cycles of the
+ * rtc counter.  In HMcode mode it ends a halt, at least TIMER_TH cycles
+ * of rtc later; in kernel mode, enabled, it is taken at core3's second
+ * vector (0xE80) or core4's only one (0xE00); TIMER_CTL cleared before
+ * it comes, it does not come.
+ */
+static void test_timer(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    int ie = core4 ? CSR4_INT_EN : CSR3_IER;
+    int stat = core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
+    int clr = core4 ? CSR4_INT_CLR : CSR3_INT_CLR;
+    int th = core4 ? 0x23 : 0x2b;
+    int ctl = core4 ? 0x24 : 0x2a;
+    const uint64_t cycles = CPU_MHZ * 2000;     /* 2 ms */
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    Trip t;
+    int wait;
+
+    vec_all_faults(a);
+    vec_interrupt(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    li(a, 10, cycles);
+    emit(a, enc_mem(OP_LDI, 11, 1, R_ZERO));
+    /* halt in HMcode mode until the timer */
+    emit(a, enc_misc(MISC_RTC, 12));
+    emit(a, enc_csr(true, 10, th));
+    emit(a, enc_csr(true, 11, ctl));
+    emit(a, enc_misc(MISC_HALT, R_ZERO));
+    emit(a, enc_misc(MISC_RTC, 13));
+    emit(a, enc_opr(F_SUBL, 13, 12, 13));
+    res(a, 13, 0);
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 1);
+    emit(a, enc_mem(OP_LDI, 1, -1, R_ZERO));
+    emit(a, enc_csr(true, 1, clr));
+    /* armed again, taken in kernel mode */
+    emit(a, enc_csr(true, 1, ie));
+    emit(a, enc_csr(true, 10, th));
+    emit(a, enc_csr(true, 11, ctl));
+    trip_go(a, &t, core4 ? 1 : 2);
+    wait = here(a);
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    br_to(a, OP_BEQ, 3, wait);
+    trip_back(a, &t);
+    /* armed and disarmed: nothing in 2 * TIMER_TH */
+    emit(a, enc_csr(true, 10, th));
+    emit(a, enc_csr(true, 11, ctl));
+    emit(a, enc_csr(true, R_ZERO, ctl));
+    emit(a, enc_misc(MISC_RTC, 12));
+    emit(a, enc_opr(F_ADDL, 12, 10, 12));
+    emit(a, enc_opr(F_ADDL, 12, 10, 12));
+    wait = here(a);
+    emit(a, enc_misc(MISC_RTC, 13));
+    emit(a, enc_opr(0x2b /* cmpult */, 13, 12, 14));
+    br_to(a, OP_BNE, 14, wait);
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 2);
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    g_assert_cmpuint(result(qts, 0), >=, cycles);
+    g_assert_cmphex(result(qts, 1), ==, 1 << 4);
+    g_assert_cmphex(status(qts, ST_VEC), ==, core4 ? 0xE00 : 0xE80);
+    g_assert_cmphex(status(qts, ST_INT), ==, 1 << 4);
+    g_assert_cmphex(result(qts, 2), ==, 0);
+    /* the interrupt, and the sys_call back */
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
 /*
  * HMcode mode has its own r1, r2, r4-r7, r20-r23 (notes §2.2): what
  * HMcode writes there is not what kernel mode reads, and the other
@@ -2729,6 +2811,7 @@ int main(int argc, char **argv)
             { "mmu-fault", test_mmu_fault },
             { "fp-moves", test_fp_moves },
             { "fen", test_fen },
+            { "timer", test_timer },
         };
         int j;
 
