@@ -51,6 +51,8 @@ PACKAGES=(
     patch libelf1
     # guest tests: the ISO image of the aarch64 CD-ROM cases
     xorriso
+    # sw64-firmware-test reads the vendor UEFI's display (when the vendor files are there)
+    tesseract-ocr
 )
 [ $GROUP = libvirt ] && PACKAGES=(
     libvirt-daemon-driver-qemu:11:-backports libvirt-clients:11:-backports

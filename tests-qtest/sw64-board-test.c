@@ -334,10 +334,17 @@ static void test_boot_errors(void)
     g_autofree char *longline = g_strnfill(2048, 'x');
     int fd = g_file_open_tmp("sw64-empty-XXXXXX", &empty, NULL);
     g_autofree char *elf32_path = NULL;
+    g_autofree char *fwdir = g_strdup_printf("%s/sw64-fw-%d",
+                                             g_get_tmp_dir(), getpid());
+    g_autofree char *hm = NULL;
+    g_autofree char *msg = NULL;
+    g_autofree char *elf_bytes = NULL;
+    gsize elf_len;
     uint8_t entry[8], elf32[52];
 
     g_assert_cmpint(fd, >=, 0);
     close(fd);
+    g_assert_true(g_file_get_contents(sw64, &elf_bytes, &elf_len, NULL));
     fd = g_file_open_tmp("sw64-elf32-XXXXXX", &elf32_path, NULL);
     g_assert_cmpint(fd, >=, 0);
     close(fd);
@@ -409,6 +416,25 @@ static void test_boot_errors(void)
     g_free(stack_startup_error(NULL, "-accel tcg -M core4",
                                "no HMcode firmware: 'core4-hmcode' is not in "
                                "the firmware path", false));
+    /* ... and without -kernel, the HMcode hands over to UEFI */
+    g_assert_true(g_mkdir_with_parents(fwdir, 0700) == 0);
+    hm = g_build_filename(fwdir, "core3-hmcode", NULL);
+    g_assert_true(g_file_set_contents(hm, elf_bytes, elf_len, NULL));
+    g_free(args);
+    args = g_strdup_printf("-accel tcg -M core3 -L %s", fwdir);
+    g_free(stack_startup_error(NULL, args, "no UEFI firmware: "
+                               "'c3-uefi-bios-sw' is not in the firmware "
+                               "path", false));
+    g_assert_true(g_file_set_contents(empty, "UEFIRAW!", 8, NULL));
+    g_free(args);
+    args = g_strdup_printf("-accel qtest -M core3 -bios %s -kernel %s",
+                           empty, sw64_kernel);
+    g_free(msg);
+    msg = g_strdup_printf("-bios '%s' is a UEFI image, and -kernel boots "
+                          "without UEFI", empty);
+    g_free(stack_startup_error(NULL, args, msg, false));
+    unlink(hm);
+    rmdir(fwdir);
     unlink(x86);
     unlink(sw64);
     unlink(sw64_kernel);
@@ -427,7 +453,11 @@ static uint64_t cpu_pc(QTestState *qts, int n)
     return g_ascii_strtoull(pc + 8, NULL, 16);
 }
 
-/* -bios: an HMcode ELF starts at its entry, a raw image at 0x2f00000 */
+/*
+ * -bios: an HMcode ELF, where every CPU starts; anything else is the
+ * UEFI image, loaded at 0x2f00000 (with the default HMcode, which qtest
+ * does not need)
+ */
 static void test_bios_entry(const void *data)
 {
     static const uint8_t code[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -453,15 +483,55 @@ static void test_bios_entry(const void *data)
     g_assert_cmphex(cpu_pc(qts, 1), ==, 0x10000);
     qtest_quit(qts);
 
+    /* a UEFI image at 0x2f00000; the CPUs start at the HMcode's entry */
     g_assert_true(g_file_open_tmp("sw64-raw-XXXXXX", &raw, NULL) >= 0);
     g_assert_true(g_file_set_contents(raw, "UEFIRAW!", 8, NULL));
     qts = qtest_initf("-M %s -bios %s", (const char *)data, raw);
-    g_assert_cmphex(cpu_pc(qts, 0), ==, 0x2f00000);
+    g_assert_cmphex(cpu_pc(qts, 0), ==, 0x10000);
     qtest_memread(qts, 0x2f00000, got, sizeof(got));
     g_assert_cmpmem(got, sizeof(got), "UEFIRAW!", 8);
     qtest_quit(qts);
     unlink(elf);
     unlink(raw);
+}
+
+/*
+ * The default firmware (notes §6.1): from the firmware path (-L), the
+ * HMcode '<core>-hmcode' (an ELF, where every CPU starts) and the UEFI
+ * image 'c3-uefi-bios-sw' / 'c4-uefi-bios-sw' (raw, at 0x2f00000),
+ * the vendor's names; -kernel takes the UEFI image's place.
+ */
+static void test_firmware_path(const void *data)
+{
+    const char *board = data;
+    static const uint8_t code[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    g_autofree char *dir = g_strdup_printf("%s/sw64-fwpath-%d",
+                                           g_get_tmp_dir(), getpid());
+    g_autofree char *hm = g_strdup_printf("%s/%s-hmcode", dir, board);
+    g_autofree char *uefi = g_strdup_printf("%s/c%c-uefi-bios-sw", dir,
+                                            board[4]);
+    g_autofree char *bytes = NULL;
+    gsize len;
+    QTestState *qts;
+    char got[8];
+
+    g_assert_true(g_mkdir_with_parents(dir, 0700) == 0);
+    g_assert_true(g_file_get_contents(elf, &bytes, &len, NULL));
+    g_assert_true(g_file_set_contents(hm, bytes, len, NULL));
+    g_assert_true(g_file_set_contents(uefi, "UEFIRAW!", 8, NULL));
+    qts = qtest_initf("-M %s -smp 2 -L %s", board, dir);
+    g_assert_cmphex(cpu_pc(qts, 0), ==, 0x10000);
+    g_assert_cmphex(cpu_pc(qts, 1), ==, 0x10000);
+    qtest_memread(qts, 0x10000, got, sizeof(got));
+    g_assert_cmpmem(got, sizeof(got), code, sizeof(code));
+    qtest_memread(qts, 0x2f00000, got, sizeof(got));
+    g_assert_cmpmem(got, sizeof(got), "UEFIRAW!", 8);
+    qtest_quit(qts);
+    unlink(hm);
+    unlink(uefi);
+    rmdir(dir);
+    unlink(elf);
 }
 
 /*
@@ -643,34 +713,84 @@ static void test_ged_powerdown(const void *data)
     qtest_quit(qts);
 }
 
-/* -drive and -nic without a model are virtio-pci devices */
-static void test_virtio_defaults(const void *data)
+/* vendor:device of the devices on bus 0 (devfn << 32 | id), from QMP */
+static GArray *pci_ids(QTestState *qts)
+{
+    GArray *ids = g_array_new(false, false, sizeof(uint64_t));
+    QDict *resp = qtest_qmp(qts, "{ 'execute': 'query-pci' }");
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(qobject_to(QDict, qlist_peek(
+                            qdict_get_qlist(resp, "return"))), "devices"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        QDict *id = qdict_get_qdict(d, "id");
+        uint64_t v = (uint64_t)(qdict_get_int(d, "slot") << 3 |
+                                qdict_get_int(d, "function")) << 32 |
+                     qdict_get_int(id, "vendor") << 16 |
+                     qdict_get_int(id, "device");
+
+        g_array_append_val(ids, v);
+    }
+    qobject_unref(resp);
+    return ids;
+}
+
+/* Whether IDS has VENDOR:DEVICE (at DEVFN, unless it is -1) */
+static bool has_pci(GArray *ids, uint32_t vendev, int devfn)
+{
+    guint i;
+
+    for (i = 0; i < ids->len; i++) {
+        uint64_t v = g_array_index(ids, uint64_t, i);
+
+        if ((uint32_t)v == vendev && (devfn < 0 || v >> 32 == devfn)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The default devices, the vendor's set, which its UEFI drives (notes
+ * §5.1, §11): ICH9 AHCI at 00:1f.0 always, where -drive attaches;
+ * Cirrus VGA and the NEC xHCI unless -nodefaults; -nic is an e1000.
+ */
+static void test_default_devices(const void *data)
 {
     g_autofree char *disk = NULL;
     int fd = g_file_open_tmp("sw64-disk-XXXXXX", &disk, NULL);
+    g_autofree char *qtree = NULL;
+    const char *ahci, *port0;
     QTestState *qts;
-    QDict *resp;
-    QListEntry *e;
-    int net = 0, blk = 0;
+    GArray *ids;
 
     g_assert_cmpint(fd, >=, 0);
     g_assert_cmpint(ftruncate(fd, 1 << 20), ==, 0);
     close(fd);
-    qts = qtest_initf("-M %s -nodefaults -nic user -drive file=%s,format=raw",
+    qts = qtest_initf("-M %s -nic user -drive file=%s,format=raw,id=d0",
                       (const char *)data, disk);
-    resp = qtest_qmp(qts, "{ 'execute': 'query-pci' }");
-    QLIST_FOREACH_ENTRY(qdict_get_qlist(qobject_to(QDict, qlist_peek(
-                            qdict_get_qlist(resp, "return"))), "devices"), e) {
-        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
-        int vendor = qdict_get_int(qdict_get_qdict(d, "id"), "vendor");
-        int class = qdict_get_int(qdict_get_qdict(d, "class_info"), "class");
+    ids = pci_ids(qts);
+    g_assert_true(has_pci(ids, 0x80862922, 0x1f << 3));
+    g_assert_true(has_pci(ids, 0x101300b8, -1));
+    g_assert_true(has_pci(ids, 0x10330194, -1));
+    g_assert_true(has_pci(ids, 0x8086100e, -1));
+    g_array_free(ids, true);
+    /* the drive is a disk on the AHCI's first port */
+    qtree = qtest_hmp(qts, "info qtree");
+    ahci = strstr(qtree, "dev: ich9-ahci");
+    g_assert_nonnull(ahci);
+    port0 = strstr(ahci, "bus: ide.0");
+    g_assert_nonnull(port0);
+    g_assert_true(g_str_has_prefix(strstr(port0, "dev: "), "dev: ide-hd"));
+    g_assert_nonnull(strstr(port0, "drive = \"d0\""));
+    qtest_quit(qts);
 
-        net += vendor == 0x1af4 && class == 0x0200;
-        blk += vendor == 0x1af4 && class == 0x0100;
-    }
-    g_assert_cmpint(net, ==, 1);
-    g_assert_cmpint(blk, ==, 1);
-    qobject_unref(resp);
+    qts = qtest_initf("-M %s -nodefaults", (const char *)data);
+    ids = pci_ids(qts);
+    g_assert_true(has_pci(ids, 0x80862922, 0x1f << 3));
+    g_assert_false(has_pci(ids, 0x101300b8, -1));
+    g_assert_false(has_pci(ids, 0x10330194, -1));
+    g_array_free(ids, true);
     qtest_quit(qts);
     unlink(disk);
 }
@@ -891,8 +1011,9 @@ int main(int argc, char **argv)
         ADD("tcg-all-cpus-run", test_tcg_all_cpus_run);
         ADD("ipi", test_ipi);
         ADD("time-base", test_time_base);
+        ADD("firmware-path", test_firmware_path);
         ADD("ged-powerdown", test_ged_powerdown);
-        ADD("virtio-defaults", test_virtio_defaults);
+        ADD("default-devices", test_default_devices);
 #undef ADD
     }
     qtest_add_func("core4/smp-above-64", test_smp_core4_above_64);

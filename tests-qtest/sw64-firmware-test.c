@@ -7,7 +7,9 @@
  * small payload where the vendor's UEFI image would be (physical
  * 0x2f00000), assembled here with the encoders of sw64-insn.h, which
  * calls the HMcode the way a kernel does and stores what it sees in
- * RAM.  The images are not part of this project: the tests look for
+ * RAM; and the vendor's UEFI image is booted to its shell, read off the
+ * display with OCR (tesseract).  The images are not part of this
+ * project: the tests look for
  * them in $SW64_VENDOR_FIRMWARE (make check sets it to
  * cache/sw64-firmware when that exists), check their SHA-256, and are
  * skipped, saying why, when a file is missing or different.
@@ -18,6 +20,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
 #include "sw64-insn.h"
 
 #define PAYLOAD_PA      0x2f00000ULL
@@ -52,6 +55,8 @@ static const struct {
 } vendor_files[] = {
     { "core3-hmcode",
       "30fbf351076302401cb914790f4bda6c42b70251159b65308846bd6be6b5cd68" },
+    { "c3-uefi-bios-sw",
+      "08ecffe545e1cf5a7ea665beafb8767d2aaf70c810c22865e08d759a41a69634" },
 };
 
 /* The vendor file NAME, checked; NULL (and the test skipped) if not */
@@ -345,10 +350,128 @@ static void test_core3_timer(void)
     g_array_free(p.w, true);
 }
 
+/* Cleared when there is no OCR: the test is then skipped */
+static bool have_ocr = true;
+
+/* The text tesseract reads on the display, or NULL (test skipped) */
+static char *screen_text(QTestState *qts, const char *ppm)
+{
+    const char *argv[] = { "tesseract", ppm, "-", NULL };
+    g_autofree char *err = NULL;
+    char *out = NULL;
+    int status;
+
+    qtest_qmp_assert_success(qts, "{ 'execute': 'screendump', "
+                             "'arguments': { 'filename': %s } }", ppm);
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                      NULL, &out, &err, &status, NULL)) {
+        g_test_skip("tesseract (Debian's tesseract-ocr) is not installed: "
+                    "nothing reads the display");
+        have_ocr = false;
+        return NULL;
+    }
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return out;
+}
+
+/* Wait up to TIMEOUT s for the display to show WANT: its text, or NULL */
+static char *wait_screen(QTestState *qts, const char *ppm,
+                         const char *want, int timeout)
+{
+    gint64 end = g_get_monotonic_time() + timeout * G_USEC_PER_SEC;
+    char *text;
+
+    do {
+        g_usleep(2 * G_USEC_PER_SEC);
+        text = screen_text(qts, ppm);
+        if (!text || g_regex_match_simple(want, text, G_REGEX_MULTILINE,
+                                          0)) {
+            return text;
+        }
+        g_test_message("screen so far:\n%s", text);
+        g_free(text);
+    } while (g_get_monotonic_time() < end);
+    g_test_message("no '%s' on the display in %d s", want, timeout);
+    return NULL;
+}
+
+/* Type TEXT (letters, digits, spaces) and Enter on the USB keyboard */
+static void type_line(QTestState *qts, const char *text)
+{
+    const char *c;
+
+    for (c = text; *c; c++) {
+        char key[2] = { *c, 0 };
+
+        qtest_qmp_assert_success(qts, "{ 'execute': 'send-key', "
+                                 "'arguments': { 'keys': [ { 'type': 'qcode',"
+                                 " 'data': %s } ] } }",
+                                 *c == ' ' ? "spc" : key);
+        g_usleep(50 * 1000);
+    }
+    qtest_qmp_assert_success(qts, "{ 'execute': 'send-key', 'arguments': "
+                             "{ 'keys': [ { 'type': 'qcode', "
+                             "'data': 'ret' } ] } }");
+}
+
+/*
+ * The vendor's core3 firmware, HMcode and UEFI, found by the board in
+ * the firmware path, boots to the UEFI shell on the display (Cirrus
+ * VGA, drawn by the UEFI's own driver) as it does on the vendor's own
+ * QEMU, and the shell answers a command typed on the USB keyboard.
+ * The OCR reads the prompt "Shell>" as "Shel I>" or "Shel1>" at times,
+ * and "v" as "u": the command is "echo hello 2026".
+ */
+static void test_core3_uefi_shell(void)
+{
+    g_autofree char *hmcode = vendor_file("core3-hmcode");
+    g_autofree char *uefi = hmcode ? vendor_file("c3-uefi-bios-sw") : NULL;
+    g_autofree char *dir = NULL;
+    g_autofree char *ppm = NULL;
+    g_autofree char *link1 = NULL;
+    g_autofree char *link2 = NULL;
+    g_autofree char *text = NULL;
+    QTestState *qts;
+    gint64 start;
+
+    if (!uefi) {
+        return;
+    }
+    dir = g_dir_make_tmp("sw64-fw-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    link1 = g_build_filename(dir, "core3-hmcode", NULL);
+    link2 = g_build_filename(dir, "c3-uefi-bios-sw", NULL);
+    ppm = g_build_filename(dir, "screen.ppm", NULL);
+    g_assert_cmpint(symlink(hmcode, link1), ==, 0);
+    g_assert_cmpint(symlink(uefi, link2), ==, 0);
+    start = g_get_monotonic_time();
+    qts = qtest_initf("-M core3 -m 2G -accel tcg -L %s -device usb-kbd",
+                      dir);
+    text = wait_screen(qts, ppm, "UEFI Interactive Shell(.|\\n)*Shel ?[lI1]>",
+                       120);
+    if (!text && !have_ocr) {
+        qtest_quit(qts);
+        return;
+    }
+    g_assert_nonnull(text);
+    g_test_message("UEFI shell after %.1f s",
+                   (g_get_monotonic_time() - start) / 1e6);
+    g_free(text);
+    type_line(qts, "echo hello 2026");
+    text = wait_screen(qts, ppm, "^hello 2026$", 30);
+    g_assert_nonnull(text);
+    qtest_quit(qts);
+    unlink(ppm);
+    unlink(link1);
+    unlink(link2);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("sw64-firmware/core3/handover", test_core3_handover);
     qtest_add_func("sw64-firmware/core3/timer", test_core3_timer);
+    qtest_add_func("sw64-firmware/core3/uefi-shell", test_core3_uefi_shell);
     return g_test_run();
 }
