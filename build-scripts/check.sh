@@ -39,10 +39,10 @@ QTESTS_STACK_x86_64="x86-boot-serial-test x86-ppin-test"
 QTESTS_STACK_aarch64="arm-virt-test"
 QTESTS_STACK_sw64="sw64-board-test sw64-tcg-test sw64-firmware-test"
 # sw64-firmware-test runs the vendor's own SW64 firmware, which is not part of the project
-# (docs/sw64.md says where it is public): from $SW64_VENDOR_FIRMWARE, by default
+# (docs/sw64.md says where it is public): from $SW64_FIRMWARE_DIR, by default
 # cache/sw64-firmware when that exists; without it the test is skipped, saying so.
-if [ -z "${SW64_VENDOR_FIRMWARE:-}" ] && [ -d "$ROOT/cache/sw64-firmware" ]; then
-    export SW64_VENDOR_FIRMWARE=$ROOT/cache/sw64-firmware
+if [ -z "${SW64_FIRMWARE_DIR:-}" ] && [ -d "$ROOT/cache/sw64-firmware" ]; then
+    export SW64_FIRMWARE_DIR=$ROOT/cache/sw64-firmware
 fi
 # kvm-caps-test runs for the host's own target (the one KVM can run)
 host_stack="QTESTS_STACK_$(uname -m)"

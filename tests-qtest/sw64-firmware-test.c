@@ -10,7 +10,7 @@
  * RAM; and the vendor's UEFI image is booted to its shell, read off the
  * display with OCR (tesseract).  The images are not part of this
  * project: the tests look for
- * them in $SW64_VENDOR_FIRMWARE (make check sets it to
+ * them in $SW64_FIRMWARE_DIR (make check sets it to
  * cache/sw64-firmware when that exists), check their SHA-256, and are
  * skipped, saying why, when a file is missing or different.
  *
@@ -62,7 +62,7 @@ static const struct {
 /* The vendor file NAME, checked; NULL (and the test skipped) if not */
 static char *vendor_file(const char *name)
 {
-    const char *dir = g_getenv("SW64_VENDOR_FIRMWARE");
+    const char *dir = g_getenv("SW64_FIRMWARE_DIR");
     g_autofree char *path = NULL;
     g_autofree char *data = NULL;
     g_autofree char *sum = NULL;
@@ -70,7 +70,7 @@ static char *vendor_file(const char *name)
     int i;
 
     if (!dir) {
-        g_test_skip("SW64_VENDOR_FIRMWARE is not set: no vendor firmware "
+        g_test_skip("SW64_FIRMWARE_DIR is not set: no vendor firmware "
                     "(chezming/openeuler-qemu ba7f8d437c pc-bios/) to run");
         return NULL;
     }
@@ -418,12 +418,14 @@ static void type_line(QTestState *qts, const char *text)
  * The vendor's core3 firmware, HMcode and UEFI, found by the board in
  * the firmware path, boots to the UEFI shell on the display (Cirrus
  * VGA, drawn by the UEFI's own driver) as it does on the vendor's own
- * QEMU, and the shell answers a command typed on the USB keyboard.
- * The OCR reads the prompt "Shell>" as "Shel I>" or "Shel1>" at times,
- * and "v" as "u": the command is "echo hello 2026".
+ * QEMU, with one CPU and with two, and the shell answers commands
+ * typed on the USB keyboard: ver, and echo.  The OCR reads the prompt
+ * "Shell>" as "Shel I>" or "Shel1>" at times, and "v" as "u" in
+ * lowercase words, so the echo is of "hello 2026".
  */
-static void test_core3_uefi_shell(void)
+static void test_core3_uefi_shell(const void *data)
 {
+    int smp = GPOINTER_TO_INT(data);
     g_autofree char *hmcode = vendor_file("core3-hmcode");
     g_autofree char *uefi = hmcode ? vendor_file("c3-uefi-bios-sw") : NULL;
     g_autofree char *dir = NULL;
@@ -445,8 +447,8 @@ static void test_core3_uefi_shell(void)
     g_assert_cmpint(symlink(hmcode, link1), ==, 0);
     g_assert_cmpint(symlink(uefi, link2), ==, 0);
     start = g_get_monotonic_time();
-    qts = qtest_initf("-M core3 -m 2G -accel tcg -L %s -device usb-kbd",
-                      dir);
+    qts = qtest_initf("-M core3 -m 2G -smp %d -accel tcg -L %s "
+                      "-device usb-kbd", smp, dir);
     text = wait_screen(qts, ppm, "UEFI Interactive Shell(.|\\n)*Shel ?[lI1]>",
                        120);
     if (!text && !have_ocr) {
@@ -456,6 +458,12 @@ static void test_core3_uefi_shell(void)
     g_assert_nonnull(text);
     g_test_message("UEFI shell after %.1f s",
                    (g_get_monotonic_time() - start) / 1e6);
+    g_free(text);
+    /* ver: the shell's version under the banner's */
+    type_line(qts, "ver");
+    text = wait_screen(qts, ppm, "UEFI Interactive Shell v2(.|\\n)*ver"
+                       "(.|\\n)*UEFI Interactive Shell v2", 30);
+    g_assert_nonnull(text);
     g_free(text);
     type_line(qts, "echo hello 2026");
     text = wait_screen(qts, ppm, "^hello 2026$", 30);
@@ -472,6 +480,9 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("sw64-firmware/core3/handover", test_core3_handover);
     qtest_add_func("sw64-firmware/core3/timer", test_core3_timer);
-    qtest_add_func("sw64-firmware/core3/uefi-shell", test_core3_uefi_shell);
+    qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp1",
+                        GINT_TO_POINTER(1), test_core3_uefi_shell);
+    qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp2",
+                        GINT_TO_POINTER(2), test_core3_uefi_shell);
     return g_test_run();
 }
