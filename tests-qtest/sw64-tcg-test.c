@@ -506,15 +506,17 @@ static uint64_t rand_operand(uint64_t *s)
  * (register forms), and every literal 0-255 with DIFF_LIT_A values of
  * Ra (literal forms: 10240 pairs each), against the reference model.
  */
-static void test_alu_differential(void)
+static void test_alu_differential(const void *data)
 {
+    const char *board = data;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
     int nops = ARRAY_SIZE(operate_ops);
     int nres = nops + 8;
     g_autofree uint64_t *ops = g_new(uint64_t, DIFF_PAIRS * 3);
     g_autofree uint64_t *out = NULL;
     uint64_t seed = 0x5eed5eed12345678ULL;
     size_t lit_res = 0, bad = 0;
-    Asm *a = asm_new();
+    Asm *a = asm_new_core(!strcmp(board, "core4"));
     QTestState *qts;
     char *elf;
     int i, j, k, loop, lit;
@@ -580,7 +582,7 @@ static void test_alu_differential(void)
     br_to(a, OP_BNE, 12, loop);
     epilogue(a);
 
-    qts = prog_start(a, "-M core3", &elf);
+    qts = prog_start(a, args, &elf);
     qtest_bufwrite(qts, BULK_BASE, ops, DIFF_PAIRS * 3 * 8);
     prog_run(qts, 120);
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
@@ -644,6 +646,108 @@ static void test_alu_differential(void)
 /* Instruction by instruction                                           */
 
 /* ldi/ldih sign extension and bases; $31 reads zero, ignores writes */
+#define DIFF_ALIAS      256     /* operand pairs of the aliasing check */
+#define ALIAS_FORMS     5
+
+/*
+ * The operate functions with registers aliased (the same reference
+ * model): Rc = Ra, Rc = Rb, Ra = $31 (reads 0), Rb = $31, and Rc = $31
+ * (the result is discarded: the destination, preset, keeps its value).
+ * One-source functions have Ra = $31 always: their Rc = Ra and Ra = $31
+ * forms are the plain one.
+ */
+static void test_alu_aliasing(const void *data)
+{
+    const char *board = data;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    int nops = ARRAY_SIZE(operate_ops);
+    g_autofree uint64_t *ops = g_new(uint64_t, DIFF_ALIAS * 2);
+    g_autofree uint64_t *out = g_new(uint64_t,
+                                     DIFF_ALIAS * nops * ALIAS_FORMS);
+    uint64_t seed = 0xa11a5a11a5a11a5ULL;
+    Asm *a = asm_new_core(!strcmp(board, "core4"));
+    QTestState *qts;
+    size_t bad = 0;
+    char *elf;
+    int i, k, f, loop;
+
+    for (i = 0; i < DIFF_ALIAS; i++) {
+        int ne = ARRAY_SIZE(edges);
+
+        ops[2 * i] = i < ne * ne ? edges[i / ne] : rand_operand(&seed);
+        ops[2 * i + 1] = i < ne * ne ? edges[i % ne] : rand_operand(&seed);
+    }
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, BULK_BASE);
+    li(a, 11, BULK_RES);
+    li(a, 12, DIFF_ALIAS);
+    loop = here(a);
+    emit(a, enc_mem(OP_LDL, 1, 0, 10));
+    emit(a, enc_mem(OP_LDL, 2, 8, 10));
+    for (k = 0; k < nops; k++) {
+        int func = operate_ops[k].func;
+        int ra = operate_ops[k].unary ? R_ZERO : 1;
+
+        /* Rc = Ra */
+        emit(a, enc_opr(F_BIS, R_ZERO, 1, 5));
+        emit(a, enc_opr(func, operate_ops[k].unary ? R_ZERO : 5, 2, 5));
+        emit(a, enc_mem(OP_STL, 5, (ALIAS_FORMS * k) * 8, 11));
+        /* Rc = Rb */
+        emit(a, enc_opr(F_BIS, R_ZERO, 2, 5));
+        emit(a, enc_opr(func, ra, 5, 5));
+        emit(a, enc_mem(OP_STL, 5, (ALIAS_FORMS * k + 1) * 8, 11));
+        /* Ra = $31 */
+        emit(a, enc_opr(func, R_ZERO, 2, 4));
+        emit(a, enc_mem(OP_STL, 4, (ALIAS_FORMS * k + 2) * 8, 11));
+        /* Rb = $31 */
+        emit(a, enc_opr(func, ra, R_ZERO, 4));
+        emit(a, enc_mem(OP_STL, 4, (ALIAS_FORMS * k + 3) * 8, 11));
+        /* Rc = $31: $4 keeps 0x77 */
+        emit(a, enc_mem(OP_LDI, 4, 0x77, R_ZERO));
+        emit(a, enc_opr(func, ra, 2, R_ZERO));
+        emit(a, enc_opr(F_BIS, 4, R_ZERO, 4));
+        emit(a, enc_mem(OP_STL, 4, (ALIAS_FORMS * k + 4) * 8, 11));
+    }
+    emit(a, enc_mem(OP_LDI, 10, 16, 10));
+    emit(a, enc_mem(OP_LDI, 11, nops * ALIAS_FORMS * 8, 11));
+    emit(a, enc_oprl(F_SUBL, 12, 1, 12));
+    br_to(a, OP_BNE, 12, loop);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+    qtest_bufwrite(qts, BULK_BASE, ops, DIFF_ALIAS * 2 * 8);
+    prog_run(qts, 60);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    qtest_bufread(qts, BULK_RES, out, DIFF_ALIAS * nops * ALIAS_FORMS * 8);
+    for (i = 0; i < DIFF_ALIAS; i++) {
+        uint64_t va = ops[2 * i], vb = ops[2 * i + 1];
+
+        for (k = 0; k < nops; k++) {
+            int func = operate_ops[k].func;
+            uint64_t want[ALIAS_FORMS] = {
+                ref_operate(func, va, vb), ref_operate(func, va, vb),
+                ref_operate(func, 0, vb), ref_operate(func, va, 0), 0x77,
+            };
+
+            for (f = 0; f < ALIAS_FORMS; f++) {
+                uint64_t got = le64_to_cpu(out[((size_t)i * nops + k) *
+                                               ALIAS_FORMS + f]);
+
+                if (got != want[f] && bad++ < 20) {
+                    g_test_message("%s form %d %016" PRIx64 ", %016" PRIx64
+                                   ": got %016" PRIx64 ", want %016" PRIx64,
+                                   operate_ops[k].name, f, va, vb, got,
+                                   want[f]);
+                }
+            }
+        }
+    }
+    g_assert_cmpuint(bad, ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
 static void test_ldi_zero_reg(void)
 {
     Asm *a = asm_new();
@@ -1912,10 +2016,12 @@ static void test_fp_compare(void)
     prog_run(qts, 30);
     for (i = 0; i < ARRAY_SIZE(vals); i++) {
         for (c = 0; c < 12; c++) {
-            g_test_message("value 0x%016" PRIx64 " %s%s", vals[i],
-                           c < 6 ? "fsel" : "fb",
-                           (const char *[]){ "eq", "ne", "lt", "le", "gt",
-                                             "ge" }[c % 6]);
+            if (result(qts, 16 * i + c) != want[i][c]) {
+                g_test_message("value 0x%016" PRIx64 " %s%s", vals[i],
+                               c < 6 ? "fsel" : "fb",
+                               (const char *[]){ "eq", "ne", "lt", "le",
+                                                 "gt", "ge" }[c % 6]);
+            }
             g_assert_cmpuint(result(qts, 16 * i + c), ==, want[i][c]);
         }
     }
@@ -2774,7 +2880,6 @@ int main(int argc, char **argv)
     int i;
 
     g_test_init(&argc, &argv, NULL);
-    qtest_add_func("sw64-tcg/alu-differential", test_alu_differential);
     qtest_add_func("sw64-tcg/ldi-zero-reg", test_ldi_zero_reg);
     qtest_add_func("sw64-tcg/load-store", test_load_store);
     qtest_add_func("sw64-tcg/branches", test_branches);
@@ -2800,6 +2905,8 @@ int main(int argc, char **argv)
             const char *name;
             GTestDataFunc fn;
         } per_board[] = {
+            { "alu-differential", test_alu_differential },
+            { "alu-aliasing", test_alu_aliasing },
             { "llsc", test_llsc },
             { "other-mem", test_other_mem },
             { "opcdec-bus-error", test_opcdec_bus_error },
