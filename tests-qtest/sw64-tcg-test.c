@@ -2202,6 +2202,155 @@ static void test_timer(const void *data)
     asm_free(a);
 }
 
+/* $27 = BASE | the address fixed by ret27_fix: vec_mm_to27 returns there */
+static int ret27_reserve(Asm *a, uint64_t base)
+{
+    int at = la_reserve(a);
+
+    li(a, 2, base);
+    emit(a, enc_opr(F_BIS, 27, 2, 27));
+    return at;
+}
+
+static void ret27_fix(Asm *a, int at)
+{
+    patch_la(a, at, 27, here(a));
+}
+
+#define PT_BASE         0x3000000ULL    /* page tables, 8 KiB each */
+#define VA_USER         0x200000000ULL  /* L1 0, L2 1, L3 0, L4 0.. */
+#define VA_HUGE2M       (VA_USER + 0x800000)    /* L3 1: an 8 MiB leaf */
+#define VA_HUGE8G       0x400000000ULL  /* L2 2: an 8 GiB leaf */
+#define VA_SYS          0xfffff00200000000ULL   /* L1 0x3fe, then as USER */
+#define PA_HUGE2M       0x1800000ULL
+#define PTE_V           0x01
+#define PTE_FOR         0x02
+#define PTE_FOW         0x04
+#define PTE_FOE         0x08
+#define PTE_LEAF        0x40
+
+/*
+ * The page-table walk of each core (notes §4.3): four levels over VA
+ * [52:13], the frame at bit 28 (core3) or 24 (core4) of an entry, roots
+ * PTBR (core3) or PTBR_SYS for VA bit 52 and PTBR_USR otherwise
+ * (core4); 8 MiB and 8 GiB leaves (LEAF at the third and second level);
+ * the faults, reported as in §4.4: an invalid entry (TNV), a read of a
+ * FOR page, a write of a FOW page, a fetch from a FOE page.  Kernel
+ * mode, through the linear map; the tables are written by the test.
+ */
+static void test_page_tables(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    int shift = core4 ? 24 : 28;
+    int kmode = core4 ? 1 : 2;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    const uint64_t l1 = PT_BASE, l2 = PT_BASE + 0x2000;
+    const uint64_t l3 = PT_BASE + 0x4000, l4 = PT_BASE + 0x6000;
+    const uint64_t l1sys = core4 ? PT_BASE + 0x8000 : l1;
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    Trip t;
+    int at, st_fow, ld_for, ld_tnv;
+
+    vec_all_faults(a);
+    vec_mm_to27(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    li(a, 1, l1);
+    emit(a, enc_csr(true, 1, core4 ? 0x69 : 0x08));    /* PTBR(_USR) */
+    if (core4) {
+        li(a, 1, l1sys);
+        emit(a, enc_csr(true, 1, 0x68));                /* PTBR_SYS */
+    }
+    trip_go(a, &t, kmode);
+    emit(a, enc_opr(F_BIS, 27, R_ZERO, 15));           /* trip_back's */
+    li(a, 10, VA_USER);
+    emit(a, enc_mem(OP_LDL, 3, 0, 10));
+    res(a, 3, 0);
+    emit(a, enc_mem(OP_LDI, 3, 0x5a, R_ZERO));
+    emit(a, enc_mem(OP_STL, 3, 8, 10));
+    emit(a, enc_mem(OP_LDL, 3, 0x2000, 10));            /* FOW: reads */
+    res(a, 3, 1);
+    at = ret27_reserve(a, KSEG | kmode);
+    st_fow = emit(a, enc_mem(OP_STL, 3, 0x2000, 10));
+    ret27_fix(a, at);
+    res_fault(a, 4);
+    at = ret27_reserve(a, KSEG | kmode);
+    ld_for = emit(a, enc_mem(OP_LDL, 3, 0x4000, 10));
+    ret27_fix(a, at);
+    res_fault(a, 8);
+    at = ret27_reserve(a, KSEG | kmode);
+    ld_tnv = emit(a, enc_mem(OP_LDL, 3, 0x6000, 10));
+    ret27_fix(a, at);
+    res_fault(a, 12);
+    li(a, 11, VA_HUGE2M + 0x123458);
+    emit(a, enc_mem(OP_LDL, 3, 0, 11));
+    res(a, 3, 16);
+    li(a, 11, VA_HUGE8G + DATA_BASE + 0x10);
+    emit(a, enc_mem(OP_LDL, 3, 0, 11));
+    res(a, 3, 17);
+    li(a, 11, VA_SYS + 0x18);
+    emit(a, enc_mem(OP_LDL, 3, 0, 11));
+    res(a, 3, 18);
+    /* a fetch from the FOE page at VA_USER + 0x8000 */
+    at = ret27_reserve(a, KSEG | kmode);
+    li(a, 11, VA_USER + 0x8000);
+    emit(a, enc_mem(OP_JMP, R_ZERO, 0, 11));
+    ret27_fix(a, at);
+    res_fault(a, 20);
+    emit(a, enc_opr(F_BIS, 15, R_ZERO, 27));
+    trip_back(a, &t);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+#define PTE(pa, flags) (((pa) >> 13) << shift | (flags))
+    qtest_writeq(qts, l1 + 0 * 8, PTE(l2, PTE_V));
+    qtest_writeq(qts, l1sys + 0x3fe * 8, PTE(l2, PTE_V));
+    qtest_writeq(qts, l2 + 1 * 8, PTE(l3, PTE_V));
+    qtest_writeq(qts, l2 + 2 * 8, PTE(0, PTE_V | PTE_LEAF));
+    qtest_writeq(qts, l3 + 0 * 8, PTE(l4, PTE_V));
+    qtest_writeq(qts, l3 + 1 * 8, PTE(PA_HUGE2M, PTE_V | PTE_LEAF));
+    qtest_writeq(qts, l4 + 0 * 8, PTE(DATA_BASE, PTE_V));
+    qtest_writeq(qts, l4 + 1 * 8, PTE(DATA_BASE + 0x2000, PTE_V | PTE_FOW));
+    qtest_writeq(qts, l4 + 2 * 8, PTE(DATA_BASE + 0x4000, PTE_V | PTE_FOR));
+    qtest_writeq(qts, l4 + 4 * 8, PTE(CODE_BASE, PTE_V | PTE_FOE));
+#undef PTE
+    qtest_writeq(qts, DATA_BASE, 0x1111);
+    qtest_writeq(qts, DATA_BASE + 0x10, 0x1010);
+    qtest_writeq(qts, DATA_BASE + 0x18, 0x1818);
+    qtest_writeq(qts, DATA_BASE + 0x2000, 0x2222);
+    qtest_writeq(qts, PA_HUGE2M + 0x123458, 0x2345);
+    prog_run(qts, 30);
+    g_assert_cmphex(result(qts, 0), ==, 0x1111);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 8), ==, 0x5a);
+    g_assert_cmphex(result(qts, 1), ==, 0x2222);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 0x2000), ==, 0x2222);
+    /* DS_STAT, DVA, EXC_PC of each fault */
+    g_assert_cmphex(result(qts, 4), ==, 4 /* FOW */ | 2 << 3);
+    g_assert_cmphex(result(qts, 5), ==, VA_USER + 0x2000);
+    g_assert_cmphex(result(qts, 6), ==, (KSEG | addr_of(st_fow)) | kmode);
+    g_assert_cmphex(result(qts, 8), ==, 2 /* FOR */ | 1 << 3);
+    g_assert_cmphex(result(qts, 9), ==, VA_USER + 0x4000);
+    g_assert_cmphex(result(qts, 10), ==, (KSEG | addr_of(ld_for)) | kmode);
+    g_assert_cmphex(result(qts, 12), ==, 0 /* TNV */ | 1 << 3);
+    g_assert_cmphex(result(qts, 13), ==, VA_USER + 0x6000);
+    g_assert_cmphex(result(qts, 14), ==, (KSEG | addr_of(ld_tnv)) | kmode);
+    g_assert_cmphex(result(qts, 16), ==, 0x2345);
+    g_assert_cmphex(result(qts, 17), ==, 0x1010);
+    g_assert_cmphex(result(qts, 18), ==, 0x1818);
+    g_assert_cmphex(result(qts, 20), ==, 3 /* FOE */);
+    g_assert_cmphex(result(qts, 21), ==, VA_USER + 0x8000);
+    g_assert_cmphex(result(qts, 22), ==, (VA_USER + 0x8000) | kmode);
+    /* four MMU faults and the sys_call back */
+    g_assert_cmpuint(result(qts, 23), ==, 4);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 5);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
 /*
  * HMcode mode has its own r1, r2, r4-r7, r20-r23 (notes §2.2): what
  * HMcode writes there is not what kernel mode reads, and the other
@@ -2916,6 +3065,7 @@ int main(int argc, char **argv)
             { "int-vectors", test_int_vectors },
             { "kseg", test_kseg },
             { "mmu-fault", test_mmu_fault },
+            { "page-tables", test_page_tables },
             { "fp-moves", test_fp_moves },
             { "fen", test_fen },
             { "timer", test_timer },
