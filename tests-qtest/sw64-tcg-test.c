@@ -1287,7 +1287,8 @@ static void test_opcdec_bus_error(const void *data)
         enc_opr(0x7F, 1, 2, 3),                 /* operate function */
         enc_opr(0x11, 1, 2, 3),                 /* divw: not yet */
         enc_oprl(F_CTPOP, R_ZERO, 5, 3),        /* ctpop has no literal */
-        enc_mem12(OP_LLSC, 0x2, 1, 0, 10),      /* ldw_inc */
+        /* core4 ldw_inc, core3 ldd_nc (FP/SIMD: not yet) */
+        enc_mem12(OP_LLSC, core4 ? 0x2 : 0xC, 1, 0, 10),
         enc_misc(core4 ? MISC_RD_F : 0x0002, 1), /* core4 rd_f/core3 wmemb */
         enc_opr(F_CTPOP, 1, 2, 3),              /* one-source: Ra != 31 */
         enc_oprl(F_SEXTB, 1, 5, 3),
@@ -2352,6 +2353,92 @@ static void test_page_tables(const void *data)
 }
 
 /*
+ * core3's atomics (notes §8.2): ldw_inc/ldl_inc add 1, ldw_dec/ldl_dec
+ * subtract 1, ldw_set/ldl_set store 1, each loading the old value
+ * (words sign-extended); under -smp 4 MTTCG, 4 x 20000 ldl_inc on one
+ * counter add up exactly.  core4 does not have them: OPCDEC.
+ */
+static void test_atomics(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    g_autofree char *args = g_strdup_printf("-M %s -smp 4", board);
+    Asm *a = asm_new_core(core4);
+    QTestState *qts;
+    char *elf;
+    int i, fix, loop, wait, halt;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    emit(a, enc_misc(MISC_RCID, 13));
+    fix = emit(a, 0);
+    for (i = 0; i < 6; i++) {
+        /* word i at DATA_BASE + 8 * i: the old value, then memory */
+        emit(a, enc_mem12(OP_LLSC, 2 + i, 1, 8 * i, 10));
+        res(a, 1, i);
+    }
+    patch_br(a, fix, OP_BNE, 13, here(a));
+    if (!core4) {
+        /* every CPU: 20000 ldl_inc on DATA_BASE + 0x100 */
+        li(a, 16, 20000);
+        loop = here(a);
+        emit(a, enc_mem12(OP_LLSC, 3, R_ZERO, 0x100, 10));
+        emit(a, enc_oprl(F_SUBL, 16, 1, 16));
+        br_to(a, OP_BNE, 16, loop);
+        emit(a, enc_mem12(OP_LLSC, 3, R_ZERO, 0x140, 10));
+    }
+    fix = emit(a, 0);
+    wait = here(a);
+    if (!core4) {
+        emit(a, enc_mem(OP_LDL, 1, 0x140, 10));
+        emit(a, enc_oprl(F_CMPEQ, 1, 4, 1));
+        br_to(a, OP_BEQ, 1, wait);
+    }
+    epilogue(a);
+    halt = here(a);
+    patch_br(a, fix, OP_BNE, 13, halt);
+    emit(a, enc_misc(MISC_HALT, R_ZERO));
+    br_to(a, OP_BR, R_ZERO, halt);
+
+    qts = prog_start(a, args, &elf);
+    qtest_writeq(qts, DATA_BASE + 0, 0x7fffffff);          /* ldw_inc */
+    qtest_writeq(qts, DATA_BASE + 8, 0xfffffffffffffffeULL); /* ldl_inc */
+    qtest_writeq(qts, DATA_BASE + 16, 0x80000000);          /* ldw_dec */
+    qtest_writeq(qts, DATA_BASE + 24, 0);                   /* ldl_dec */
+    qtest_writeq(qts, DATA_BASE + 32, 0xaaaaaaaa55555555ULL); /* ldw_set */
+    qtest_writeq(qts, DATA_BASE + 40, 0x1234);              /* ldl_set */
+    if (core4) {
+        prog_run(qts, 30);
+        /* each of the six is OPCDEC */
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 6);
+        g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+        g_assert_cmphex(qtest_readq(qts, DATA_BASE), ==, 0x7fffffff);
+        prog_end(qts, elf);
+        asm_free(a);
+        return;
+    }
+    prog_run(qts, 60);
+    g_assert_cmphex(result(qts, 0), ==, 0x7fffffff);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE), ==, 0x80000000);
+    g_assert_cmphex(result(qts, 1), ==, 0xfffffffffffffffeULL);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 8), ==, ~0ULL);
+    g_assert_cmphex(result(qts, 2), ==, 0xffffffff80000000ULL);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 16), ==, 0x7fffffff);
+    g_assert_cmphex(result(qts, 3), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 24), ==, ~0ULL);
+    g_assert_cmphex(result(qts, 4), ==, 0x55555555);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 32), ==,
+                    0xaaaaaaaa00000001ULL);
+    g_assert_cmphex(result(qts, 5), ==, 0x1234);
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 40), ==, 1);
+    g_assert_cmpuint(qtest_readq(qts, DATA_BASE + 0x100), ==, 4 * 20000);
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
  * HMcode mode has its own r1, r2, r4-r7, r20-r23 (notes §2.2): what
  * HMcode writes there is not what kernel mode reads, and the other
  * way round; every other register is shared (r3 here).
@@ -2774,6 +2861,7 @@ static const struct {
     { 0, "setfpec3" },
     { 0, "fselge $f1,$f2,$f3,$f4" },
     { 0, ".long 0x60000020" },
+    { 0, "ldl_set $1,8($2)" },
 };
 
 /*
@@ -2840,6 +2928,7 @@ static void test_disas(void)
     words[i++] = enc_fp(FP_SETFPEC0 + 3, 31, 31, 31);
     words[i++] = enc_fsel(0x15, 1, 2, 3, 4);
     words[i++] = enc_fp(0x01, 0, 0, 0);       /* faddd: not yet */
+    words[i++] = enc_mem12(OP_LLSC, 7, 1, 8, 2);
     g_assert_cmpint(i, ==, ARRAY_SIZE(disas_cases));
 
     for (i = 0; i < ARRAY_SIZE(words); i++) {
@@ -3066,6 +3155,7 @@ int main(int argc, char **argv)
             { "kseg", test_kseg },
             { "mmu-fault", test_mmu_fault },
             { "page-tables", test_page_tables },
+            { "atomics", test_atomics },
             { "fp-moves", test_fp_moves },
             { "fen", test_fen },
             { "timer", test_timer },
