@@ -694,6 +694,11 @@ static void test_ipi(const void *data)
     g_free(regs);
     regs = stack_cpu_regs(qts, 1);
     g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000000"));
+    g_free(regs);
+    /* the INTPU is at core3's address on both boards (core4: an alias) */
+    qtest_writeq(qts, INTPU_CORE3, II_REQ_VALID | 1);
+    regs = stack_cpu_regs(qts, 1);
+    g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000040"));
     qtest_quit(qts);
 }
 

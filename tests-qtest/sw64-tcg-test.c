@@ -1409,12 +1409,15 @@ static void test_modes(void)
 
 #define ST_INT          (-0x0fd0)       /* INT_STAT at the interrupt */
 #define ST_INT_PC       (-0x0fc8)       /* its EXC_PC */
+#define ST_UART         (-0x0fb0)       /* UART IER the handler clears */
 #define UART_IER        (0x880100000000ULL + 0x3f9)  /* PCIe I/O 0x3f9 */
 
 /*
  * The interrupt vectors, 0xE00 and 0xE80 (core3's second one): count,
- * record the vector, INT_STAT and EXC_PC, acknowledge everything
- * pending through INT_CLR, as the HMcode does, and return.
+ * record the vector, INT_STAT and EXC_PC, silence the UART if the
+ * program named its IER in ST_UART (its line is level-sensitive),
+ * acknowledge everything pending through INT_CLR, as the HMcode does,
+ * and return.
  */
 static void vec_interrupt(Asm *a)
 {
@@ -1425,6 +1428,9 @@ static void vec_interrupt(Asm *a)
 
     for (i = 0; i < ARRAY_SIZE(vecs); i++) {
         const uint32_t handler[] = {
+            enc_mem(OP_LDL, R_AT, ST_UART, R_GP),
+            enc_br(OP_BEQ, R_AT, 1),
+            enc_mem(OP_STB, R_ZERO, 0, R_AT),
             enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
             enc_oprl(F_ADDL, R_AT, 1, R_AT),
             enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
@@ -1564,8 +1570,9 @@ static void test_int_vectors(const void *data)
     li(a, 12, core4 ? INTPU_CORE4 : INTPU_CORE3);
     emit(a, enc_mem(OP_LDI, 1, -1, R_ZERO));
     emit(a, enc_csr(true, 1, ie));
-    /* the UART: IER.ETBEI */
+    /* the UART: IER.ETBEI; the handler turns it off */
     li(a, 13, UART_IER);
+    emit(a, enc_mem(OP_STL, 13, ST_UART, R_GP));
     emit(a, enc_mem(OP_LDI, 1, 2, R_ZERO));
     emit(a, enc_mem(OP_STB, 1, 0, 13));
     emit(a, enc_csr(false, 3, stat));
@@ -1614,7 +1621,10 @@ static void test_int_vectors(const void *data)
  * INT_STAT is read-only and INT_CLR clears the bits written as 1; an
  * II_REQ word stored to the INTPU latches II0 (type 0) or II1 (type 1)
  * in the target and clears VALID in the sender's II_REQ CSR (notes
- * §1.3, §3.4).
+ * §1.3, §3.4).  A board line is level-sensitive: its bit stays set
+ * through INT_CLR while the line is high (the UART's transmitter-empty
+ * interrupt, enabled), and goes with the next INT_CLR once it is low (a
+ * project choice: the vendor's emulator loses such an interrupt).
  */
 static void test_int_clr(const void *data)
 {
@@ -1650,6 +1660,20 @@ static void test_int_clr(const void *data)
     emit(a, enc_csr(true, 2, clr));
     emit(a, enc_csr(false, 1, stat));
     res(a, 1, 4);
+    /* a level line held high (the UART's THR empty) survives INT_CLR */
+    li(a, 13, UART_IER);
+    emit(a, enc_mem(OP_LDI, 1, 2, R_ZERO));
+    emit(a, enc_mem(OP_STB, 1, 0, 13));
+    emit(a, enc_mem(OP_LDI, 2, -1, R_ZERO));
+    emit(a, enc_csr(true, 2, clr));
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 5);
+    emit(a, enc_mem(OP_STB, R_ZERO, 0, 13));
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 6);
+    emit(a, enc_csr(true, 2, clr));
+    emit(a, enc_csr(false, 1, stat));
+    res(a, 1, 7);
     epilogue(a);
 
     qts = prog_go(a, args, &elf);
@@ -1658,6 +1682,9 @@ static void test_int_clr(const void *data)
     g_assert_cmphex(result(qts, 2), ==, (1 << INT_II0) | (1 << INT_II1));
     g_assert_cmphex(result(qts, 3), ==, 1 << INT_II1);
     g_assert_cmphex(result(qts, 4), ==, 0);
+    g_assert_cmphex(result(qts, 5), ==, 1 << INT_SERIAL);
+    g_assert_cmphex(result(qts, 6), ==, 1 << INT_SERIAL);  /* until INT_CLR */
+    g_assert_cmphex(result(qts, 7), ==, 0);
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
     prog_end(qts, elf);
     asm_free(a);
@@ -1703,7 +1730,8 @@ static void res_fault(Asm *a, int n)
  * same physical memory, for loads, stores and fetches, from kernel mode
  * and from HMcode mode (bit 52 set); the top of the kernel-text map is
  * physical 0x7ffffff8.  User mode may not use them: a fetch there is an
- * MMU fault, ACV.
+ * MMU fault, ACV (a project choice: the vendor's emulator lets user
+ * mode use them, and no source says what hardware does).
  */
 static void test_kseg(const void *data)
 {
@@ -2069,12 +2097,13 @@ static void test_fpcr(void)
 }
 
 /*
- * FP disabled, an FP instruction enters HMcode at FEN, 0xA80, with
- * EXC_PC at it (notes §2.4, §7.1).  The enable: core3 UPCR_FPE (0x21)
- * bit 1, set at reset (the vendor's UEFI stores FP registers without
- * enabling FP); core4 IB_CTL (0x31) bit 24, clear at reset (its HMcode
- * sets it).  A write to the enable takes effect at the next
- * instruction.
+ * FP disabled, an FP instruction outside HMcode mode enters HMcode at
+ * FEN, 0xA80, with EXC_PC at it (notes §2.4, §7.1).  The enable: core3
+ * UPCR_FPE (0x21) bit 1, set at reset (a project choice: the vendor's
+ * UEFI stores FP registers without enabling FP, and no source gives
+ * the reset value); core4 IB_CTL (0x31) bit 24, clear at reset (its
+ * HMcode sets it).  A write to the enable takes effect at once.  In
+ * HMcode mode FP instructions run whatever the enable.
  */
 static void test_fen(const void *data)
 {
@@ -2082,41 +2111,56 @@ static void test_fen(const void *data)
     bool core4 = !strcmp(board, "core4");
     int csr = core4 ? 0x31 : 0x21;
     uint64_t on = core4 ? 1ULL << 24 : 7;
+    int kmode = core4 ? 1 : 2;
     g_autofree char *args = g_strdup_printf("-M %s", board);
     Asm *a = asm_new_core(core4);
     QTestState *qts;
     char *elf;
+    Trip t1, t2, t3;
     int st3;
 
     vec_all_faults(a);
+    vec_syscall(a, 0x01);
     prologue(a);
-    li(a, 10, DATA_BASE);
+    data_through_kseg(a);
+    li(a, 10, KSEG | DATA_BASE);
     li(a, 11, on);
-    li(a, 1, 0x1234);
-    emit(a, enc_fp(FP_IFMOVD, 1, 31, 1));        /* faults on core4 */
+    li(a, 3, 0x1234);
+    /* at reset: core3 enabled, core4 not (two FP instructions trap) */
+    trip_go(a, &t1, kmode);
+    emit(a, enc_fp(FP_IFMOVD, 3, 31, 1));
     emit(a, enc_mem(OP_FSTD, 1, 0, 10));
+    trip_back(a, &t1);
     emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
     res(a, 3, 0);
+    li(a, 3, 0x1234);
     emit(a, enc_csr(true, 11, csr));
-    emit(a, enc_fp(FP_IFMOVD, 1, 31, 1));
+    trip_go(a, &t2, kmode);
+    emit(a, enc_fp(FP_IFMOVD, 3, 31, 1));
     emit(a, enc_mem(OP_FSTD, 1, 8, 10));
+    trip_back(a, &t2);
     emit(a, enc_csr(true, R_ZERO, csr));
+    trip_go(a, &t3, kmode);
     st3 = emit(a, enc_mem(OP_FSTD, 1, 16, 10));
     emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
     res(a, 3, 1);
     emit(a, enc_mem(OP_LDL, 3, ST_VEC, R_GP));
     res(a, 3, 2);
+    trip_back(a, &t3);
+    /* HMcode mode, FP disabled: runs */
+    emit(a, enc_mem(OP_FSTD, 1, 24, 10));
     epilogue(a);
 
     qts = prog_go(a, args, &elf);
-    /* at reset: enabled on core3, not on core4 (two FP instructions) */
-    g_assert_cmpuint(result(qts, 0), ==, core4 ? 2 : 0);
+    g_assert_cmpuint(result(qts, 0), ==, core4 ? 3 : 1);
     g_assert_cmphex(qtest_readq(qts, DATA_BASE), ==, core4 ? 0 : 0x1234);
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 8), ==, 0x1234);
     g_assert_cmphex(qtest_readq(qts, DATA_BASE + 16), ==, 0);
-    g_assert_cmphex(result(qts, 1), ==, addr_of(st3));
+    g_assert_cmphex(qtest_readq(qts, DATA_BASE + 24), ==, 0x1234);
+    g_assert_cmphex(result(qts, 1), ==, (KSEG | addr_of(st3)) | kmode);
     g_assert_cmphex(result(qts, 2), ==, 0xA80);
-    g_assert_cmpuint(status(qts, ST_TRAPS), ==, core4 ? 3 : 1);
+    /* the FEN traps and three sys_calls */
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, (core4 ? 3 : 1) + 3);
     prog_end(qts, elf);
     asm_free(a);
 }
@@ -2133,7 +2177,8 @@ static void test_fen(const void *data)
  */
 static void test_timer(const void *data)
 {
-    const char *board = data;
+    g_auto(GStrv) words = g_strsplit(data, " ", 2);
+    const char *board = words[0];
     bool core4 = !strcmp(board, "core4");
     int ie = core4 ? CSR4_INT_EN : CSR3_IER;
     int stat = core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
@@ -2141,7 +2186,7 @@ static void test_timer(const void *data)
     int th = core4 ? 0x23 : 0x2b;
     int ctl = core4 ? 0x24 : 0x2a;
     const uint64_t cycles = CPU_MHZ * 2000;     /* 2 ms */
-    g_autofree char *args = g_strdup_printf("-M %s", board);
+    g_autofree char *args = g_strdup_printf("-M %s", (const char *)data);
     Asm *a = asm_new_core(core4);
     QTestState *qts;
     char *elf;
@@ -2191,7 +2236,10 @@ static void test_timer(const void *data)
     res(a, 1, 2);
     epilogue(a);
 
-    qts = prog_go(a, args, &elf);
+    /* icount: one thread (TCG refuses MTTCG with icount) */
+    qts = prog_start_accel(a, words[1] ? "tcg" : "tcg,thread=multi", args,
+                           &elf);
+    prog_run(qts, 30);
     g_assert_cmpuint(result(qts, 0), >=, cycles);
     g_assert_cmphex(result(qts, 1), ==, 1 << 4);
     g_assert_cmphex(status(qts, ST_VEC), ==, core4 ? 0xE00 : 0xE80);
@@ -2499,7 +2547,8 @@ static void test_banked_registers(void)
 
 /*
  * The CSRs of each core (notes §1.1, §1.3), on two CPUs: CID is the
- * CPU's own and ignores writes, PRI_BASE (core3 0x10, core4 0x0f)
+ * CPU's own and ignores writes (a project choice: the vendor's emulator
+ * stores them; no HMcode writes CID), PRI_BASE (core3 0x10, core4 0x0f)
  * reads as the HMcode base 0x10000 and ignores writes, rcid reads
  * SOFT_CID (the CPU index at reset), a scratch CSR keeps what is
  * written, and so does the other core's PRI_BASE number (core4's
@@ -3130,6 +3179,8 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-tcg/banked-registers", test_banked_registers);
     qtest_add_func("sw64-tcg/fp-compare", test_fp_compare);
     qtest_add_func("sw64-tcg/fpcr", test_fpcr);
+    qtest_add_data_func("sw64-tcg/core3/timer-icount",
+                        "core3 -icount shift=0", test_timer);
     qtest_add_func("sw64-tcg/byte-ops", test_byte_ops);
     qtest_add_func("sw64-tcg/llsc-interrupt", test_llsc_interrupt);
     qtest_add_func("sw64-tcg/page-end", test_page_end);
