@@ -2489,7 +2489,8 @@ static void test_atomics(const void *data)
 /*
  * HMcode mode has its own r1, r2, r4-r7, r20-r23 (notes §2.2): what
  * HMcode writes there is not what kernel mode reads, and the other
- * way round; every other register is shared (r3 here).
+ * way round, across sys_call and across an interrupt whose handler
+ * writes them all; every other register is shared (r3 here).
  */
 static void test_banked_registers(void)
 {
@@ -2502,6 +2503,24 @@ static void test_banked_registers(void)
 
     vec_all_faults(a);
     vec_syscall(a, 0x01);
+    /* 0xE00: HMcode writes its own r1, r2, r4-r7, r20-r23 */
+    for (i = 0; i < ARRAY_SIZE(banked); i++) {
+        a->vectors[0xE00 / 4 + i] = enc_mem(OP_LDI, banked[i],
+                                            0xd00 + banked[i], R_ZERO);
+    }
+    {
+        const uint32_t tail[] = {
+            enc_mem(OP_LDI, R_AT, 1 << INT_II0, R_ZERO),
+            enc_csr(true, R_AT, CSR3_INT_CLR),
+            enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+            enc_oprl(F_ADDL, R_AT, 1, R_AT),
+            enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+            enc_csr(false, R_AT, CSR_EXC_PC),
+            enc_pri_ret(R_AT),
+        };
+
+        vec_put(a, 0xE00 + 4 * ARRAY_SIZE(banked), tail, ARRAY_SIZE(tail));
+    }
     prologue(a);
     data_through_kseg(a);
     for (i = 0; i < ARRAY_SIZE(banked); i++) {
@@ -2520,11 +2539,24 @@ static void test_banked_registers(void)
     for (i = 0; i < ARRAY_SIZE(banked); i++) {
         res(a, banked[i], 16 + i);
     }
+    /* kernel again, interrupted (an II0 to itself) before it looks */
+    li(a, 3, 1 << INT_II0);
+    emit(a, enc_csr(true, 3, CSR3_IER));
     trip_go(a, &t2, 2);
+    li(a, 12, KSEG | INTPU_CORE3);
+    li(a, 14, II_REQ_VALID);
+    emit(a, enc_mem(OP_STL, 14, 0, 12));
+    emit(a, enc_br(OP_BR, R_ZERO, 0));          /* the next TB: taken */
     for (i = 0; i < ARRAY_SIZE(banked); i++) {
         res(a, banked[i], 32 + i);
     }
     trip_back(a, &t2);
+    /* HMcode: the interrupt handler's values */
+    for (i = 0; i < ARRAY_SIZE(banked); i++) {
+        res(a, banked[i], 48 + i);
+    }
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    res(a, 3, 11);
     epilogue(a);
 
     qts = prog_go(a, "-M core3", &elf);
@@ -2537,7 +2569,12 @@ static void test_banked_registers(void)
             g_assert_cmphex(result(qts, 16 + i), ==, 0x100 + r);
         }
         g_assert_cmphex(result(qts, 32 + i), ==, 0x200 + r);
+        if (r > 2 && r != 23) {
+            g_assert_cmphex(result(qts, 48 + i), ==, 0xd00 + r);
+        }
     }
+    /* two sys_calls and the interrupt */
+    g_assert_cmpuint(result(qts, 11), ==, 3);
     g_assert_cmphex(result(qts, 10), ==, 0x303);
     /* sys_call's return address, with the kernel's mode */
     g_assert_cmphex(result(qts, 16 + 9), ==, (KSEG | addr_of(back)) | 2);
