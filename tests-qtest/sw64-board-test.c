@@ -864,6 +864,21 @@ static void test_gdbstub(void)
     regs = gdb_exchange(fd, "g");
     g_assert_cmpint(strlen(regs), ==, 33 * 16);
     g_assert_cmpstr(regs + 32 * 16, ==, "0000010000000000");
+    /*
+     * The CPU is in HMcode mode: r1 is HMcode's own (H01 in info
+     * registers), r3 is shared
+     */
+    g_free(gdb_exchange(fd, "P1=2211000000000000"));
+    g_free(gdb_exchange(fd, "P3=4433000000000000"));
+    g_free(regs);
+    regs = gdb_exchange(fd, "g");
+    g_assert_cmpint(strncmp(regs + 1 * 16, "2211000000000000", 16), ==, 0);
+    g_assert_cmpint(strncmp(regs + 3 * 16, "4433000000000000", 16), ==, 0);
+    g_free(regs);
+    regs = stack_cpu_regs(qts, 0);
+    g_assert_nonnull(strstr(regs, "H01/t0   0000000000001122"));
+    g_assert_nonnull(strstr(regs, "R01/t0   0000000000000000"));
+    g_assert_nonnull(strstr(regs, "R03/t2   0000000000003344"));
     close(fd);
     qtest_quit(qts);
     unlink(sock);
