@@ -539,6 +539,45 @@ static void test_firmware_path(const void *data)
  * writes): the destination, started without -bios, has its reset PC
  * until the incoming state gives it the source's.
  */
+/* Migrate QTS to the file STATE (the format savevm writes) */
+static void migrate_to_file(QTestState *qts, const char *state)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", state);
+    QDict *rsp;
+
+    qtest_qmp_assert_success(qts, "{ 'execute': 'migrate', 'arguments': "
+                             "{ 'uri': %s } }", uri);
+    do {
+        g_usleep(10000);
+        rsp = qtest_qmp(qts, "{ 'execute': 'query-migrate' }");
+        if (!strcmp(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                      "status") ?: "", "completed")) {
+            qobject_unref(rsp);
+            break;
+        }
+        g_assert_cmpstr(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                          "status"), !=, "failed");
+        qobject_unref(rsp);
+    } while (true);
+}
+
+/* Wait until QTS, started with -incoming, has its state */
+static void wait_incoming(QTestState *qts)
+{
+    QDict *rsp;
+
+    do {
+        g_usleep(10000);
+        rsp = qtest_qmp(qts, "{ 'execute': 'query-status' }");
+        if (strcmp(qdict_get_str(qdict_get_qdict(rsp, "return"), "status"),
+                   "inmigrate")) {
+            qobject_unref(rsp);
+            break;
+        }
+        qobject_unref(rsp);
+    } while (true);
+}
+
 static void test_migrate_registers(const void *data)
 {
     static const uint8_t code[4];
@@ -546,9 +585,7 @@ static void test_migrate_registers(const void *data)
     g_autofree char *state = NULL;
     g_autofree char *before = NULL;
     g_autofree char *after = NULL;
-    g_autofree char *uri = NULL;
     QTestState *src, *dst;
-    QDict *rsp;
     int fd = g_file_open_tmp("sw64-state-XXXXXX", &state, NULL);
 
     g_assert_cmpint(fd, >=, 0);
@@ -559,40 +596,78 @@ static void test_migrate_registers(const void *data)
     before = stack_cpu_regs(src, 1);
     g_assert_nonnull(strstr(before, "PC      0000000000010000"));
     g_assert_nonnull(strstr(before, "INT_STAT 0000000000000040"));
-    uri = g_strdup_printf("file:%s", state);
-    qtest_qmp_assert_success(src, "{ 'execute': 'migrate', 'arguments': "
-                             "{ 'uri': %s } }", uri);
-    do {
-        g_usleep(10000);
-        rsp = qtest_qmp(src, "{ 'execute': 'query-migrate' }");
-        if (!strcmp(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
-                                      "status") ?: "", "completed")) {
-            qobject_unref(rsp);
-            break;
-        }
-        g_assert_cmpstr(qdict_get_try_str(qdict_get_qdict(rsp, "return"),
-                                          "status"), !=, "failed");
-        qobject_unref(rsp);
-    } while (true);
+    migrate_to_file(src, state);
     qtest_quit(src);
 
     dst = qtest_initf("-M %s -smp 2 -incoming file:%s", (const char *)data,
                       state);
-    do {
-        g_usleep(10000);
-        rsp = qtest_qmp(dst, "{ 'execute': 'query-status' }");
-        if (strcmp(qdict_get_str(qdict_get_qdict(rsp, "return"), "status"),
-                   "inmigrate")) {
-            qobject_unref(rsp);
-            break;
-        }
-        qobject_unref(rsp);
-    } while (true);
+    wait_incoming(dst);
     after = stack_cpu_regs(dst, 1);
     g_assert_cmpstr(after, ==, before);
     qtest_quit(dst);
     unlink(elf);
     unlink(state);
+}
+
+/*
+ * An armed timer migrates (its subsection): a program arms the timer
+ * for 2 s and halts; the machine migrates through a file 0.1 s later;
+ * the destination's CPU wakes with the TIMER interrupt (INT_STAT bit 4)
+ * when the 2 s of virtual time are up, and not before.
+ */
+static void test_migrate_timer(const void *data)
+{
+    const char *board = data;
+    bool core4 = !strcmp(board, "core4");
+    const uint32_t prog[] = {
+        enc_mem(OP_LDIH, 2, 0x4a81, R_ZERO),            /* ~1.25e9 */
+        enc_oprl(0x48 /* sll */, 2, 2, 2),              /* ~5e9: 2 s */
+        enc_csr(true, 2, core4 ? 0x23 : 0x2b),          /* TIMER_TH */
+        enc_mem(OP_LDI, 1, 1, R_ZERO),
+        enc_csr(true, 1, core4 ? 0x24 : 0x2a),          /* TIMER_CTL */
+        enc_misc(MISC_HALT, R_ZERO),
+        enc_mem(OP_LDI, 3, 0x77, R_ZERO),
+        enc_br(OP_BR, R_ZERO, -1),
+    };
+    uint8_t code[sizeof(prog)];
+    g_autofree char *elf = NULL;
+    g_autofree char *state = NULL;
+    g_autofree char *regs = NULL;
+    QTestState *src, *dst;
+    int fd = g_file_open_tmp("sw64-timer-XXXXXX", &state, NULL);
+    int i;
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    for (i = 0; i < ARRAY_SIZE(prog); i++) {
+        stl_le_p(code + 4 * i, prog[i]);
+    }
+    elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    src = qtest_initf("-M %s -accel tcg -bios %s", board, elf);
+    g_usleep(100 * 1000);
+    qtest_qmp_assert_success(src, "{ 'execute': 'stop' }");
+    regs = stack_cpu_regs(src, 0);
+    g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000000"));
+    migrate_to_file(src, state);
+    qtest_quit(src);
+
+    dst = qtest_initf("-M %s -accel tcg -bios %s -incoming file:%s", board,
+                      elf, state);
+    wait_incoming(dst);
+    qtest_qmp_assert_success(dst, "{ 'execute': 'cont' }");
+    for (i = 0; i < 500; i++) {
+        g_free(regs);
+        regs = stack_cpu_regs(dst, 0);
+        if (strstr(regs, "R03/t2   0000000000000077")) {
+            break;
+        }
+        g_usleep(10 * 1000);
+    }
+    g_assert_nonnull(strstr(regs, "R03/t2   0000000000000077"));
+    g_assert_nonnull(strstr(regs, "INT_STAT 0000000000000010"));
+    qtest_quit(dst);
+    unlink(state);
+    unlink(elf);
 }
 
 /*
@@ -1031,6 +1106,7 @@ int main(int argc, char **argv)
         ADD("tcg-all-cpus-run", test_tcg_all_cpus_run);
         ADD("ipi", test_ipi);
         ADD("time-base", test_time_base);
+        ADD("migrate-timer", test_migrate_timer);
         ADD("firmware-path", test_firmware_path);
         ADD("ged-powerdown", test_ged_powerdown);
         ADD("default-devices", test_default_devices);
