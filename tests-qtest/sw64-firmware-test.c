@@ -150,6 +150,14 @@ static void res(Prog *p, int r, int slot)
     emit(p, enc_mem(OP_STL, r, 8 * slot, 9));
 }
 
+/* The done word in the results, then spin */
+static void payload_done(Prog *p)
+{
+    li32(p, 1, DONE_MAGIC);
+    res(p, 1, R_DONE);
+    emit(p, enc_br(OP_BR, R_ZERO, -1));
+}
+
 static char *payload_file(Prog *p)
 {
     g_autofree uint8_t *img = g_malloc(p->w->len * 4);
@@ -240,9 +248,7 @@ static void test_core3_handover(void)
     emit(&p, enc_mem(OP_LDI, 6, 0x66, R_ZERO));
     ld = emit(&p, enc_mem(OP_LDL, 6, 0, 5));
     res(&p, 6, R_AFTER_RTI);
-    li32(&p, 1, DONE_MAGIC);
-    res(&p, 1, R_DONE);
-    emit(&p, enc_br(OP_BR, R_ZERO, -1));
+    payload_done(&p);
     /* entMM: record a0-a2 and the frame, skip the load, rti */
     handler = here(&p);
     res_base(&p);
@@ -323,9 +329,7 @@ static void test_core3_timer(void)
     wait = here(&p);
     emit(&p, enc_mem(OP_LDL, 4, 8 * R_INT_COUNT, 9));
     emit(&p, enc_br(OP_BEQ, 4, wait - (here(&p) + 1)));
-    li32(&p, 1, DONE_MAGIC);
-    res(&p, 1, R_DONE);
-    emit(&p, enc_br(OP_BR, R_ZERO, -1));
+    payload_done(&p);
     /* entInt: record a0, the time, count; rti */
     handler = here(&p);
     res_base(&p);

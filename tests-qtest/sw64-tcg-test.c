@@ -64,18 +64,56 @@ enum {
     F_SEXTB = 0x6A,
 };
 
+/*
+ * What the programs need to know of a core: its CSR numbers (the HMcode
+ * images' symbol tables; notes §1.1), the INTPU's address (§3.4), the
+ * kernel mode its HMcode uses (§2.1) and its FP enable (§7.1).
+ */
+typedef struct Core {
+    bool core4;
+    int int_stat, int_clr, int_en, dva, pri_base, timer_th, timer_ctl;
+    int fen_csr;
+    uint64_t fen_on;
+    int kmode;
+    uint64_t intpu;
+} Core;
+
+static const Core cores[] = {
+    {
+        .core4 = false,
+        .int_stat = CSR3_INT_STAT, .int_clr = CSR3_INT_CLR,
+        .int_en = CSR3_IER, .dva = CSR3_DVA, .pri_base = CSR3_PRI_BASE,
+        .timer_th = 0x2b, .timer_ctl = 0x2a,
+        .fen_csr = 0x21, .fen_on = 7,
+        .kmode = 2, .intpu = INTPU_CORE3,
+    }, {
+        .core4 = true,
+        .int_stat = CSR4_INT_STAT, .int_clr = CSR4_INT_CLR,
+        .int_en = CSR4_INT_EN, .dva = CSR4_DVA, .pri_base = CSR4_PRI_BASE,
+        .timer_th = 0x23, .timer_ctl = 0x24,
+        .fen_csr = 0x31, .fen_on = 1ULL << 24,
+        .kmode = 1, .intpu = INTPU_CORE4,
+    },
+};
+
+/* The core of board BOARD ("core3" or "core4") */
+static const Core *core_of(const char *board)
+{
+    return strcmp(board, "core4") ? &cores[0] : &cores[1];
+}
+
 typedef struct Asm {
-    bool core4;         /* for the CSR numbers of the core */
+    const Core *core;   /* for the CSR numbers of the core */
     GArray *code;       /* uint32_t words at CODE_BASE */
     GArray *pool;       /* uint64_t constants at POOL_BASE */
     uint32_t vectors[0x8000 / 4];
 } Asm;
 
-static Asm *asm_new_core(bool core4)
+static Asm *asm_new_core(const Core *core)
 {
     Asm *a = g_new0(Asm, 1);
 
-    a->core4 = core4;
+    a->core = core;
     a->code = g_array_new(false, false, sizeof(uint32_t));
     a->pool = g_array_new(false, false, sizeof(uint64_t));
     return a;
@@ -83,7 +121,7 @@ static Asm *asm_new_core(bool core4)
 
 static Asm *asm_new(void)
 {
-    return asm_new_core(false);
+    return asm_new_core(&cores[0]);
 }
 
 static void asm_free(Asm *a)
@@ -203,7 +241,7 @@ static void vec_fault(Asm *a, uint32_t vec)
         enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
         enc_mem(OP_LDI, R_AT, vec, R_ZERO),
         enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
-        enc_csr(false, R_AT, a->core4 ? CSR4_DVA : CSR3_DVA),
+        enc_csr(false, R_AT, a->core->dva),
         enc_mem(OP_STL, R_AT, ST_DVA, R_GP),
         enc_csr(false, R_AT, CSR_EXC_PC),
         enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
@@ -516,7 +554,7 @@ static void test_alu_differential(const void *data)
     g_autofree uint64_t *out = NULL;
     uint64_t seed = 0x5eed5eed12345678ULL;
     size_t lit_res = 0, bad = 0;
-    Asm *a = asm_new_core(!strcmp(board, "core4"));
+    Asm *a = asm_new_core(core_of(board));
     QTestState *qts;
     char *elf;
     int i, j, k, loop, lit;
@@ -665,7 +703,7 @@ static void test_alu_aliasing(const void *data)
     g_autofree uint64_t *out = g_new(uint64_t,
                                      DIFF_ALIAS * nops * ALIAS_FORMS);
     uint64_t seed = 0xa11a5a11a5a11a5ULL;
-    Asm *a = asm_new_core(!strcmp(board, "core4"));
+    Asm *a = asm_new_core(core_of(board));
     QTestState *qts;
     size_t bad = 0;
     char *elf;
@@ -992,9 +1030,10 @@ static void llsc_store(Asm *a, bool core4, int func, int ra, int disp,
 static void test_llsc(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
 
@@ -1069,9 +1108,10 @@ static void test_llsc(const void *data)
 static void test_other_mem(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int miss;
@@ -1277,7 +1317,8 @@ static void test_sys_call(void)
 static void test_opcdec_bus_error(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s", board);
     const uint32_t illegal[] = {
         sw_op(0x1E),                            /* free major */
@@ -1295,7 +1336,7 @@ static void test_opcdec_bus_error(const void *data)
         enc_opr(F_ADDL, 1, 2, 3) | 1 << 13,     /* reserved [15:13] */
         enc_sel(0, 1, 2, 3, 4) | 1 << 15,
     };
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int i, at[ARRAY_SIZE(illegal)];
@@ -1422,8 +1463,8 @@ static void test_modes(void)
 static void vec_interrupt(Asm *a)
 {
     static const uint32_t vecs[] = { 0xE00, 0xE80 };
-    int stat = a->core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
-    int clr = a->core4 ? CSR4_INT_CLR : CSR3_INT_CLR;
+    int stat = a->core->int_stat;
+    int clr = a->core->int_clr;
     int i;
 
     for (i = 0; i < ARRAY_SIZE(vecs); i++) {
@@ -1553,12 +1594,13 @@ static void test_interrupt(void)
 static void test_int_vectors(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
-    int ie = core4 ? CSR4_INT_EN : CSR3_IER;
-    int stat = core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
-    int kmode = core4 ? 1 : 2;
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
+    int ie = c->int_en;
+    int stat = c->int_stat;
+    int kmode = c->kmode;
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     Trip t1, t2, t3;
@@ -1568,7 +1610,7 @@ static void test_int_vectors(const void *data)
     vec_syscall(a, 0x01);
     prologue(a);
     data_through_kseg(a);
-    li(a, 12, core4 ? INTPU_CORE4 : INTPU_CORE3);
+    li(a, 12, c->intpu);
     emit(a, enc_mem(OP_LDI, 1, -1, R_ZERO));
     emit(a, enc_csr(true, 1, ie));
     /* the UART: IER.ETBEI; the handler turns it off */
@@ -1631,17 +1673,17 @@ static void test_int_vectors(const void *data)
 static void test_int_clr(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
-    int stat = core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
-    int clr = core4 ? CSR4_INT_CLR : CSR3_INT_CLR;
+    const Core *c = core_of(board);
+    int stat = c->int_stat;
+    int clr = c->int_clr;
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
 
     vec_all_faults(a);
     prologue(a);
-    li(a, 12, core4 ? INTPU_CORE4 : INTPU_CORE3);
+    li(a, 12, c->intpu);
     li(a, 14, II_REQ_VALID);
     emit(a, enc_csr(true, 14, CSR_II_REQ));
     send_ii(a, 0, 0);
@@ -1704,7 +1746,7 @@ static void vec_mm_to27(Asm *a)
         enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
         enc_csr(false, R_AT, CSR_DS_STAT),
         enc_mem(OP_STL, R_AT, ST_DS_STAT, R_GP),
-        enc_csr(false, R_AT, a->core4 ? CSR4_DVA : CSR3_DVA),
+        enc_csr(false, R_AT, a->core->dva),
         enc_mem(OP_STL, R_AT, ST_DVA, R_GP),
         enc_csr(false, R_AT, CSR_EXC_PC),
         enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
@@ -1738,9 +1780,9 @@ static void res_fault(Asm *a, int n)
 static void test_kseg(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     Trip t;
@@ -1761,7 +1803,7 @@ static void test_kseg(const void *data)
     emit(a, enc_mem(OP_LDL, 3, 0, 12));
     res(a, 3, 2);
     /* kernel mode, running from the kernel-text map */
-    trip_go_at(a, &t, KTEXT, core4 ? 1 : 2);
+    trip_go_at(a, &t, KTEXT, c->kmode);
     emit(a, enc_mem(OP_LDL, 3, 0, 10));
     res(a, 3, 3);
     emit(a, enc_mem(OP_LDI, 3, 0x5a, R_ZERO));
@@ -1815,10 +1857,10 @@ static void test_kseg(const void *data)
 static void test_mmu_fault(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
     g_autofree char *args = g_strdup_printf("-M %s", board);
     const uint64_t va = SW64_VMALLOC + 0x2346;
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int la, ld, st;
@@ -1885,9 +1927,9 @@ static uint32_t enc_fimov(bool single, int fa, int rc)
 /* FP enabled: core4 at reset is not (its HMcode sets IB_CTL.FPE) */
 static void fp_enable(Asm *a)
 {
-    if (a->core4) {
-        li(a, 1, 1ULL << 24);
-        emit(a, enc_csr(true, 1, 0x31));
+    if (a->core->core4) {
+        li(a, 1, a->core->fen_on);
+        emit(a, enc_csr(true, 1, a->core->fen_csr));
     }
 }
 
@@ -1914,9 +1956,9 @@ static void test_fp_moves(const void *data)
         { 0x00000001, 0x0000000020000000ULL },  /* denormal: as is */
     };
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int i;
@@ -2110,12 +2152,13 @@ static void test_fpcr(void)
 static void test_fen(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
-    int csr = core4 ? 0x31 : 0x21;
-    uint64_t on = core4 ? 1ULL << 24 : 7;
-    int kmode = core4 ? 1 : 2;
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
+    int csr = c->fen_csr;
+    uint64_t on = c->fen_on;
+    int kmode = c->kmode;
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     Trip t1, t2, t3;
@@ -2181,15 +2224,16 @@ static void test_timer(const void *data)
 {
     g_auto(GStrv) words = g_strsplit(data, " ", 2);
     const char *board = words[0];
-    bool core4 = !strcmp(board, "core4");
-    int ie = core4 ? CSR4_INT_EN : CSR3_IER;
-    int stat = core4 ? CSR4_INT_STAT : CSR3_INT_STAT;
-    int clr = core4 ? CSR4_INT_CLR : CSR3_INT_CLR;
-    int th = core4 ? 0x23 : 0x2b;
-    int ctl = core4 ? 0x24 : 0x2a;
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
+    int ie = c->int_en;
+    int stat = c->int_stat;
+    int clr = c->int_clr;
+    int th = c->timer_th;
+    int ctl = c->timer_ctl;
     const uint64_t cycles = CPU_MHZ * 2000;     /* 2 ms */
     g_autofree char *args = g_strdup_printf("-M %s", (const char *)data);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     Trip t;
@@ -2218,7 +2262,7 @@ static void test_timer(const void *data)
     emit(a, enc_csr(true, 1, ie));
     emit(a, enc_csr(true, 10, th));
     emit(a, enc_csr(true, 11, ctl));
-    trip_go(a, &t, core4 ? 1 : 2);
+    trip_go(a, &t, c->kmode);
     wait = here(a);
     emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
     br_to(a, OP_BEQ, 3, wait);
@@ -2292,14 +2336,15 @@ static void ret27_fix(Asm *a, int at)
 static void test_page_tables(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
     int shift = core4 ? 24 : 28;
-    int kmode = core4 ? 1 : 2;
+    int kmode = c->kmode;
     g_autofree char *args = g_strdup_printf("-M %s", board);
     const uint64_t l1 = PT_BASE, l2 = PT_BASE + 0x2000;
     const uint64_t l3 = PT_BASE + 0x4000, l4 = PT_BASE + 0x6000;
     const uint64_t l1sys = core4 ? PT_BASE + 0x8000 : l1;
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     Trip t;
@@ -2411,9 +2456,10 @@ static void test_page_tables(const void *data)
 static void test_atomics(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s -smp 4", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int i, fix, loop, wait, halt;
@@ -2596,11 +2642,12 @@ static void test_banked_registers(void)
 static void test_csr_map(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
-    int pri = core4 ? CSR4_PRI_BASE : CSR3_PRI_BASE;
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
+    int pri = c->pri_base;
     int other = core4 ? CSR4_IS_CTL : CSR4_PRI_BASE;
     g_autofree char *args = g_strdup_printf("-M %s -smp 2", board);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int i, fix, wait, halt;
@@ -2843,10 +2890,11 @@ static void llsc_add(Asm *a, bool core4, int addr_reg)
 static void test_smp_llsc(const void *data)
 {
     const char *board = data;
-    bool core4 = !strcmp(board, "core4");
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s -smp %d", board,
                                             SMP_CPUS);
-    Asm *a = asm_new_core(core4);
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int i, fix, loop, wait, halt;
