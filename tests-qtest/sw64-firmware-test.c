@@ -38,6 +38,7 @@
 #define HMC_WHAMI       0x3c
 #define HMC_RTI         0x3f
 #define WRENT_INT       0
+#define WRENT_ARITH     1
 #define WRENT_MM        2
 #define CPUID_FREQ      4       /* Linux GET_CPU_FREQ: MHz */
 #define INT_RTC         9       /* Linux enum sw64_irq_type */
@@ -46,7 +47,7 @@
 enum {
     R_RAN, R_WHAMI0, R_WHAMI1, R_AFTER_RTI, R_MM_A0, R_MM_A1, R_MM_A2,
     R_MM_PC, R_MM_PS, R_DONE, R_FREQ, R_INT_A0, R_INT_COUNT, R_RTC0,
-    R_RTC1,
+    R_RTC1, R_AR_A0, R_AR_PC, R_AR_QUOT, R_AR_AFTER,
 };
 
 static const struct {
@@ -354,6 +355,72 @@ static void test_core3_timer(void)
     g_array_free(p.w, true);
 }
 
+/*
+ * An arithmetic trap through the vendor's core3 HMcode (notes §2.3,
+ * §7.2): with inexact not disabled in the FPCR, fdivd 1/3 in kernel
+ * mode enters its ARITH vector, whose START_HW_ARITH passes EXC_SUM &
+ * 0x7f to the kernel's entArith as a0 (SWC | INE0: 0x21, Linux's
+ * do_entArith then completes in software) with the frame's PC after the
+ * instruction; the quotient is in its register, and rti resumes after
+ * it.  (An EXC_SUM of SWC alone, what the vendor's emulator sets, makes
+ * that HMcode skip the instruction without calling the kernel.)
+ */
+static void test_core3_arith(void)
+{
+    g_autofree char *hmcode = vendor_file("core3-hmcode");
+    g_autofree char *payload = NULL;
+    Prog p = { g_array_new(false, false, sizeof(uint32_t)) };
+    QTestState *qts;
+    int fix_handler, div, handler;
+
+    if (!hmcode) {
+        g_array_free(p.w, true);
+        return;
+    }
+    res_base(&p);
+    li32(&p, R_SP, (int32_t)(KTEXT | STACK_PA));
+    fix_handler = la_reserve(&p);
+    emit(&p, enc_mem(OP_LDI, 17, WRENT_ARITH, R_ZERO));
+    emit(&p, enc_sys_call(HMC_WRENT, false));
+    /* $f1 = 1.0, $f2 = 3.0; FPCR: round to nearest, inexact traps */
+    li32(&p, 1, 0x3ff0);
+    emit(&p, enc_oprl(0x48 /* sll */, 1, 48, 1));
+    emit(&p, enc_fp(0x41 /* ifmovd */, 1, 31, 1));
+    li32(&p, 1, 0x4008);
+    emit(&p, enc_oprl(0x48, 1, 48, 1));
+    emit(&p, enc_fp(0x41, 1, 31, 2));
+    li32(&p, 1, 0x280e);                /* UNFD, DYN 2, OVFD DZED INVD */
+    emit(&p, enc_oprl(0x48, 1, 48, 1));
+    emit(&p, enc_fp(0x41, 1, 31, 3));
+    emit(&p, enc_fp(0x51 /* wfpcr */, 3, 31, 31));
+    div = emit(&p, enc_fp(0x07 /* fdivd */, 1, 2, 4));
+    emit(&p, enc_mem(OP_LDI, 5, 0x77, R_ZERO));
+    res(&p, 5, R_AR_AFTER);
+    payload_done(&p);
+    /* entArith: record a0, the frame's PC and the quotient; rti */
+    handler = here(&p);
+    res_base(&p);
+    res(&p, 16, R_AR_A0);
+    emit(&p, enc_mem(OP_LDL, 1, 8, R_SP));
+    res(&p, 1, R_AR_PC);
+    emit(&p, enc_opr(0x78 /* fimovd */, 4, R_ZERO, 1));
+    res(&p, 1, R_AR_QUOT);
+    emit(&p, enc_sys_call(HMC_RTI, false));
+    la_fix(&p, fix_handler, 16, handler);
+
+    qts = run_payload(hmcode, &p, &payload);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_A0), ==, 0x21);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_PC), ==,
+                    KTEXT | (PAYLOAD_PA + 4 * (div + 1)));
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_QUOT), ==,
+                    0x3fd5555555555555ULL);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_AFTER), ==, 0x77);
+    qtest_quit(qts);
+    unlink(payload);
+    g_array_free(p.w, true);
+}
+
 /* Cleared when there is no OCR: the test is then skipped */
 static bool have_ocr = true;
 
@@ -484,6 +551,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("sw64-firmware/core3/handover", test_core3_handover);
     qtest_add_func("sw64-firmware/core3/timer", test_core3_timer);
+    qtest_add_func("sw64-firmware/core3/arith", test_core3_arith);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp1",
                         GINT_TO_POINTER(1), test_core3_uefi_shell);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp2",

@@ -147,4 +147,16 @@ static inline uint32_t enc_mem12(int op, int func, int ra, int disp, int rb)
     return sw_op(op) | ra << 21 | rb << 16 | func << 12 | (disp & 0xfff);
 }
 
+/* FP operate (major 0x18): Fc = Fa op Fb, function in [12:5] */
+static inline uint32_t enc_fp(int func, int fa, int fb, int fc)
+{
+    return sw_op(0x18) | fa << 21 | fb << 16 | func << 5 | fc;
+}
+
+/* FP multiply-add and select (major 0x19): Fa, Fb, F3, Fc */
+static inline uint32_t enc_fsel(int func, int fa, int fb, int f3, int fc)
+{
+    return sw_op(0x19) | fa << 21 | fb << 16 | func << 10 | f3 << 5 | fc;
+}
+
 #endif
