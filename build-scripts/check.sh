@@ -37,7 +37,8 @@ QTESTS_sw64="test-hmp"
 QTESTS_STACK="stack-id-test"
 QTESTS_STACK_x86_64="x86-boot-serial-test x86-ppin-test"
 QTESTS_STACK_aarch64="arm-virt-test"
-QTESTS_STACK_sw64="sw64-board-test sw64-tcg-test sw64-firmware-test"
+QTESTS_STACK_sw64="sw64-board-test sw64-tcg-test sw64-hmcode-test sw64-fp-test
+    sw64-firmware-test"
 # sw64-firmware-test runs the vendor's own SW64 firmware, which is not part of the project
 # (docs/sw64.md says where it is public): from $SW64_FIRMWARE_DIR, by default
 # cache/sw64-firmware when that exists; without it the test is skipped, saying so.

@@ -159,4 +159,26 @@ static inline uint32_t enc_fsel(int func, int fa, int fb, int f3, int fc)
     return sw_op(0x19) | fa << 21 | fb << 16 | func << 10 | f3 << 5 | fc;
 }
 
+/* FP: function numbers of the groups the tests use */
+enum {
+    FP_FADDS = 0x00, FP_FADDD, FP_FSUBS, FP_FSUBD, FP_FMULS, FP_FMULD,
+    FP_FDIVS, FP_FDIVD, FP_FSQRTS, FP_FSQRTD,
+    FP_FCMPEQ = 0x10, FP_FCMPLE, FP_FCMPLT, FP_FCMPUN,
+    FP_FCVTSD = 0x20, FP_FCVTDS, FP_FCVTDL_G, FP_FCVTDL_P, FP_FCVTDL_Z,
+    FP_FCVTDL_N, FP_FCVTDL = 0x27, FP_FCVTWL, FP_FCVTLW, FP_FCVTLS = 0x2d,
+    FP_FCVTLD = 0x2f,
+    FMA_FMAS = 0x00, FMA_FMAD, FMA_FMSS, FMA_FMSD, FMA_FNMAS, FMA_FNMAD,
+    FMA_FNMSS, FMA_FNMSD,
+    FP_FCPYS = 0x30, FP_FCPYSE = 0x31, FP_FCPYSN = 0x32, FP_IFMOVS = 0x40,
+    FP_IFMOVD = 0x41, FP_RFPCR = 0x50, FP_WFPCR = 0x51, FP_SETFPEC0 = 0x54,
+    OP_FLDS = 0x26, OP_FLDD = 0x27, OP_FSTS = 0x2E, OP_FSTD = 0x2F,
+    OP_FBEQ = 0x38, OP_FBNE, OP_FBLT, OP_FBLE, OP_FBGT, OP_FBGE,
+};
+
+/* $Rc = $fA (fimovd, 0x78) or its 32-bit form (fimovs, 0x70) */
+static inline uint32_t enc_fimov(bool single, int fa, int rc)
+{
+    return enc_opr(single ? 0x70 : 0x78, fa, R_ZERO, rc);
+}
+
 #endif
