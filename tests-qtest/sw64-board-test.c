@@ -722,7 +722,7 @@ static void test_tcg_all_cpus_run(const void *data)
  * at 25 MHz of the virtual clock, the rate Linux registers its
  * clocksource with; the MCU's INIT_CTL (+0x680) gives frequency index
  * 15 in [11:8], which the HMcode's CPUID table turns into 2500 MHz,
- * the rate of rtc and the timer (sw64-tcg-test, sw64-firmware-test).
+ * the rate of rtc and the timer (sw64-hmcode-test, sw64-firmware-test).
  * The RAM size word at 0x2040 has bit 63 set outside KVM whatever
  * boots: Linux and the vendor's UEFI take it as "run by an emulator"
  * (the UEFI then programs the timer with wrtimer, not a hypercall).
