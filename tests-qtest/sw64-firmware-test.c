@@ -5,7 +5,7 @@
  * QEMU, repository chezming/openeuler-qemu, commit ba7f8d437c, pc-bios/)
  * were written by nobody here.  They run on the boards under TCG with a
  * small payload where the vendor's UEFI image would be (physical
- * 0x2f00000), assembled here with the encoders of sw64-insn.h, which
+ * 0x2f00000), assembled here with sw64-asm.c's assembler, which
  * calls the HMcode the way a kernel does and stores what it sees in
  * RAM; and the vendor's UEFI image is booted to its shell, read off the
  * display with OCR (tesseract).  The images are not part of this
@@ -21,14 +21,12 @@
 #include "qemu/bswap.h"
 #include "libqtest.h"
 #include "qobject/qdict.h"
-#include "sw64-insn.h"
+#include "sw64-asm.h"
 
 #define PAYLOAD_PA      0x2f00000ULL
-#define KTEXT           0xffffffff80000000ULL
 #define RES_PA          0x800000ULL     /* results */
 #define RCB_PA          0x820000ULL     /* the secondaries' start block */
 #define STACK_PA        0x1000000ULL
-#define DONE_MAGIC      0x600dd00eULL
 
 /* HMcalls (Linux arch/sw_64 hmcall.h) */
 #define HMC_CPUID       0x03
@@ -97,23 +95,8 @@ static char *vendor_file(const char *name)
     return g_steal_pointer(&path);
 }
 
-typedef struct Prog {
-    GArray *w;
-} Prog;
-
-static int emit(Prog *p, uint32_t insn)
-{
-    g_array_append_val(p->w, insn);
-    return p->w->len - 1;
-}
-
-static int here(Prog *p)
-{
-    return p->w->len;
-}
-
 /* Reg R = sign-extended 32-bit V (ldih, ldi) */
-static void li32(Prog *p, int r, int32_t v)
+static void li32(Asm *p, int r, int32_t v)
 {
     int16_t lo = v;
     int32_t hi = (v - lo) >> 16;
@@ -122,62 +105,53 @@ static void li32(Prog *p, int r, int32_t v)
     emit(p, enc_mem(OP_LDI, r, lo, r));
 }
 
-/* Two words that la_fix() makes "reg = kernel-text address of a word" */
-static int la_reserve(Prog *p)
-{
-    emit(p, 0);
-    return emit(p, 0) - 1;
-}
-
-/* Reg R = the kernel-text address of payload word INDEX, at AT */
-static void la_fix(Prog *p, int at, int r, int index)
+/*
+ * Reg R = the kernel-text address of payload word INDEX, at AT (two
+ * words from la_reserve)
+ */
+static void la_fix(Asm *p, int at, int r, int index)
 {
     int32_t v = KTEXT | (PAYLOAD_PA + 4 * index);
     int16_t lo = v;
 
-    g_array_index(p->w, uint32_t, at) =
+    g_array_index(p->code, uint32_t, at) =
         enc_mem(OP_LDIH, r, (v - lo) >> 16, R_ZERO);
-    g_array_index(p->w, uint32_t, at + 1) = enc_mem(OP_LDI, r, lo, r);
+    g_array_index(p->code, uint32_t, at + 1) = enc_mem(OP_LDI, r, lo, r);
 }
 
 /* $9 = the results, through the kernel-text map */
-static void res_base(Prog *p)
+static void res_base(Asm *p)
 {
     li32(p, 9, (int32_t)(KTEXT | RES_PA));
 }
 
-static void res(Prog *p, int r, int slot)
-{
-    emit(p, enc_mem(OP_STL, r, 8 * slot, 9));
-}
-
 /* The done word in the results, then spin */
-static void payload_done(Prog *p)
+static void payload_done(Asm *p)
 {
     li32(p, 1, DONE_MAGIC);
     res(p, 1, R_DONE);
     emit(p, enc_br(OP_BR, R_ZERO, -1));
 }
 
-static char *payload_file(Prog *p)
+static char *payload_file(Asm *p)
 {
-    g_autofree uint8_t *img = g_malloc(p->w->len * 4);
+    g_autofree uint8_t *img = g_malloc(p->code->len * 4);
     char *path = NULL;
     int fd = g_file_open_tmp("sw64-payload-XXXXXX", &path, NULL);
     guint i;
 
     g_assert_cmpint(fd, >=, 0);
     close(fd);
-    for (i = 0; i < p->w->len; i++) {
-        stl_le_p(img + 4 * i, g_array_index(p->w, uint32_t, i));
+    for (i = 0; i < p->code->len; i++) {
+        stl_le_p(img + 4 * i, g_array_index(p->code, uint32_t, i));
     }
-    g_assert_true(g_file_set_contents(path, (char *)img, p->w->len * 4,
+    g_assert_true(g_file_set_contents(path, (char *)img, p->code->len * 4,
                                       NULL));
     return path;
 }
 
 /* Run the payload P under the vendor's HMcode until it stores DONE */
-static QTestState *run_payload(const char *hmcode, Prog *p, char **payload)
+static QTestState *run_payload(const char *hmcode, Asm *p, char **payload)
 {
     QTestState *qts;
     int i;
@@ -214,66 +188,66 @@ static void test_core3_handover(void)
 {
     g_autofree char *hmcode = vendor_file("core3-hmcode");
     g_autofree char *payload = NULL;
-    Prog p = { g_array_new(false, false, sizeof(uint32_t)) };
+    Asm *p = asm_new();
     QTestState *qts;
     int fix_entry, fix_handler, wait, ld, second, handler;
 
     if (!hmcode) {
-        g_array_free(p.w, true);
+        asm_free(p);
         return;
     }
     /* CPU 0, kernel mode, kernel-text map */
-    res_base(&p);
-    emit(&p, enc_mem(OP_LDI, 1, 0x11, R_ZERO));
-    res(&p, 1, R_RAN);
-    emit(&p, enc_sys_call(HMC_WHAMI, false));
-    res(&p, 0, R_WHAMI0);
+    res_base(p);
+    emit(p, enc_mem(OP_LDI, 1, 0x11, R_ZERO));
+    res(p, 1, R_RAN);
+    emit(p, enc_sys_call(HMC_WHAMI, false));
+    res(p, 0, R_WHAMI0);
     /* start CPU 1 (logical 1) at `second` */
-    li32(&p, 10, (int32_t)(KTEXT | RCB_PA));
-    fix_entry = la_reserve(&p);
-    emit(&p, enc_mem(OP_STL, 1, 0, 10));
-    emit(&p, enc_mem(OP_LDI, 2, 1, R_ZERO));
-    emit(&p, enc_mem(OP_STL, 2, 16, 10));
-    li32(&p, 3, (int32_t)0xdeadbeef);
-    emit(&p, enc_oprl(0x69 /* zapnot */, 3, 0x0f, 3));
-    emit(&p, enc_mem(OP_STL, 3, 24, 10));
-    wait = here(&p);
-    emit(&p, enc_mem(OP_LDL, 4, 8 * R_WHAMI1, 9));
-    emit(&p, enc_br(OP_BEQ, 4, wait - (here(&p) + 1)));
+    li32(p, 10, (int32_t)(KTEXT | RCB_PA));
+    fix_entry = la_reserve(p);
+    emit(p, enc_mem(OP_STL, 1, 0, 10));
+    emit(p, enc_mem(OP_LDI, 2, 1, R_ZERO));
+    emit(p, enc_mem(OP_STL, 2, 16, 10));
+    li32(p, 3, (int32_t)0xdeadbeef);
+    emit(p, enc_oprl(0x69 /* zapnot */, 3, 0x0f, 3));
+    emit(p, enc_mem(OP_STL, 3, 24, 10));
+    wait = here(p);
+    emit(p, enc_mem(OP_LDL, 4, 8 * R_WHAMI1, 9));
+    emit(p, enc_br(OP_BEQ, 4, wait - (here(p) + 1)));
     /* entMM, a kernel stack, and a miss at user address 0x2000 */
-    fix_handler = la_reserve(&p);
-    emit(&p, enc_mem(OP_LDI, 17, WRENT_MM, R_ZERO));
-    emit(&p, enc_sys_call(HMC_WRENT, false));
-    li32(&p, R_SP, (int32_t)(KTEXT | STACK_PA));
-    emit(&p, enc_mem(OP_LDI, 5, 0x2000, R_ZERO));
-    emit(&p, enc_mem(OP_LDI, 6, 0x66, R_ZERO));
-    ld = emit(&p, enc_mem(OP_LDL, 6, 0, 5));
-    res(&p, 6, R_AFTER_RTI);
-    payload_done(&p);
+    fix_handler = la_reserve(p);
+    emit(p, enc_mem(OP_LDI, 17, WRENT_MM, R_ZERO));
+    emit(p, enc_sys_call(HMC_WRENT, false));
+    li32(p, R_SP, (int32_t)(KTEXT | STACK_PA));
+    emit(p, enc_mem(OP_LDI, 5, 0x2000, R_ZERO));
+    emit(p, enc_mem(OP_LDI, 6, 0x66, R_ZERO));
+    ld = emit(p, enc_mem(OP_LDL, 6, 0, 5));
+    res(p, 6, R_AFTER_RTI);
+    payload_done(p);
     /* entMM: record a0-a2 and the frame, skip the load, rti */
-    handler = here(&p);
-    res_base(&p);
-    res(&p, 16, R_MM_A0);
-    res(&p, 17, R_MM_A1);
-    res(&p, 18, R_MM_A2);
-    emit(&p, enc_mem(OP_LDL, 1, 8, R_SP));
-    res(&p, 1, R_MM_PC);
-    emit(&p, enc_mem(OP_LDL, 2, 0, R_SP));
-    res(&p, 2, R_MM_PS);
-    emit(&p, enc_mem(OP_LDI, 1, 4, 1));
-    emit(&p, enc_mem(OP_STL, 1, 8, R_SP));
-    emit(&p, enc_sys_call(HMC_RTI, false));
+    handler = here(p);
+    res_base(p);
+    res(p, 16, R_MM_A0);
+    res(p, 17, R_MM_A1);
+    res(p, 18, R_MM_A2);
+    emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
+    res(p, 1, R_MM_PC);
+    emit(p, enc_mem(OP_LDL, 2, 0, R_SP));
+    res(p, 2, R_MM_PS);
+    emit(p, enc_mem(OP_LDI, 1, 4, 1));
+    emit(p, enc_mem(OP_STL, 1, 8, R_SP));
+    emit(p, enc_sys_call(HMC_RTI, false));
     /* CPU 1 */
-    second = here(&p);
-    res_base(&p);
-    emit(&p, enc_sys_call(HMC_WHAMI, false));
-    emit(&p, enc_oprl(0x3a /* bis */, 0, 0x80, 0));
-    res(&p, 0, R_WHAMI1);
-    emit(&p, enc_br(OP_BR, R_ZERO, -1));
-    la_fix(&p, fix_entry, 1, second);
-    la_fix(&p, fix_handler, 16, handler);
+    second = here(p);
+    res_base(p);
+    emit(p, enc_sys_call(HMC_WHAMI, false));
+    emit(p, enc_oprl(0x3a /* bis */, 0, 0x80, 0));
+    res(p, 0, R_WHAMI1);
+    emit(p, enc_br(OP_BR, R_ZERO, -1));
+    la_fix(p, fix_entry, 1, second);
+    la_fix(p, fix_handler, 16, handler);
 
-    qts = run_payload(hmcode, &p, &payload);
+    qts = run_payload(hmcode, p, &payload);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_RAN), ==, 0x11);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI0), ==, 0);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI1), ==, 0x81);
@@ -288,7 +262,7 @@ static void test_core3_handover(void)
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
     qtest_quit(qts);
     unlink(payload);
-    g_array_free(p.w, true);
+    asm_free(p);
 }
 
 /*
@@ -303,47 +277,47 @@ static void test_core3_timer(void)
 {
     g_autofree char *hmcode = vendor_file("core3-hmcode");
     g_autofree char *payload = NULL;
-    Prog p = { g_array_new(false, false, sizeof(uint32_t)) };
+    Asm *p = asm_new();
     const int32_t delta = 2500 * 1000;          /* 1 ms */
     QTestState *qts;
     int fix_handler, wait, handler;
 
     if (!hmcode) {
-        g_array_free(p.w, true);
+        asm_free(p);
         return;
     }
-    res_base(&p);
-    li32(&p, R_SP, (int32_t)(KTEXT | STACK_PA));
-    emit(&p, enc_mem(OP_LDI, 16, CPUID_FREQ, R_ZERO));
-    emit(&p, enc_mem(OP_LDI, 17, 0, R_ZERO));
-    emit(&p, enc_sys_call(HMC_CPUID, false));
-    res(&p, 0, R_FREQ);
-    fix_handler = la_reserve(&p);
-    emit(&p, enc_mem(OP_LDI, 17, WRENT_INT, R_ZERO));
-    emit(&p, enc_sys_call(HMC_WRENT, false));
-    emit(&p, enc_mem(OP_LDI, 16, 0, R_ZERO));
-    emit(&p, enc_sys_call(HMC_SWPIPL, false));
-    emit(&p, enc_misc(MISC_RTC, 1));
-    res(&p, 1, R_RTC0);
-    li32(&p, 16, delta);
-    emit(&p, enc_sys_call(HMC_WRTIMER, false));
-    wait = here(&p);
-    emit(&p, enc_mem(OP_LDL, 4, 8 * R_INT_COUNT, 9));
-    emit(&p, enc_br(OP_BEQ, 4, wait - (here(&p) + 1)));
-    payload_done(&p);
+    res_base(p);
+    li32(p, R_SP, (int32_t)(KTEXT | STACK_PA));
+    emit(p, enc_mem(OP_LDI, 16, CPUID_FREQ, R_ZERO));
+    emit(p, enc_mem(OP_LDI, 17, 0, R_ZERO));
+    emit(p, enc_sys_call(HMC_CPUID, false));
+    res(p, 0, R_FREQ);
+    fix_handler = la_reserve(p);
+    emit(p, enc_mem(OP_LDI, 17, WRENT_INT, R_ZERO));
+    emit(p, enc_sys_call(HMC_WRENT, false));
+    emit(p, enc_mem(OP_LDI, 16, 0, R_ZERO));
+    emit(p, enc_sys_call(HMC_SWPIPL, false));
+    emit(p, enc_misc(MISC_RTC, 1));
+    res(p, 1, R_RTC0);
+    li32(p, 16, delta);
+    emit(p, enc_sys_call(HMC_WRTIMER, false));
+    wait = here(p);
+    emit(p, enc_mem(OP_LDL, 4, 8 * R_INT_COUNT, 9));
+    emit(p, enc_br(OP_BEQ, 4, wait - (here(p) + 1)));
+    payload_done(p);
     /* entInt: record a0, the time, count; rti */
-    handler = here(&p);
-    res_base(&p);
-    res(&p, 16, R_INT_A0);
-    emit(&p, enc_misc(MISC_RTC, 1));
-    res(&p, 1, R_RTC1);
-    emit(&p, enc_mem(OP_LDL, 1, 8 * R_INT_COUNT, 9));
-    emit(&p, enc_mem(OP_LDI, 1, 1, 1));
-    res(&p, 1, R_INT_COUNT);
-    emit(&p, enc_sys_call(HMC_RTI, false));
-    la_fix(&p, fix_handler, 16, handler);
+    handler = here(p);
+    res_base(p);
+    res(p, 16, R_INT_A0);
+    emit(p, enc_misc(MISC_RTC, 1));
+    res(p, 1, R_RTC1);
+    emit(p, enc_mem(OP_LDL, 1, 8 * R_INT_COUNT, 9));
+    emit(p, enc_mem(OP_LDI, 1, 1, 1));
+    res(p, 1, R_INT_COUNT);
+    emit(p, enc_sys_call(HMC_RTI, false));
+    la_fix(p, fix_handler, 16, handler);
 
-    qts = run_payload(hmcode, &p, &payload);
+    qts = run_payload(hmcode, p, &payload);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
     g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_FREQ), ==, 2500);
     g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_INT_A0), ==, INT_RTC);
@@ -352,7 +326,7 @@ static void test_core3_timer(void)
                      qtest_readq(qts, RES_PA + 8 * R_RTC0), >=, delta);
     qtest_quit(qts);
     unlink(payload);
-    g_array_free(p.w, true);
+    asm_free(p);
 }
 
 /*
@@ -369,46 +343,46 @@ static void test_core3_arith(void)
 {
     g_autofree char *hmcode = vendor_file("core3-hmcode");
     g_autofree char *payload = NULL;
-    Prog p = { g_array_new(false, false, sizeof(uint32_t)) };
+    Asm *p = asm_new();
     QTestState *qts;
     int fix_handler, div, handler;
 
     if (!hmcode) {
-        g_array_free(p.w, true);
+        asm_free(p);
         return;
     }
-    res_base(&p);
-    li32(&p, R_SP, (int32_t)(KTEXT | STACK_PA));
-    fix_handler = la_reserve(&p);
-    emit(&p, enc_mem(OP_LDI, 17, WRENT_ARITH, R_ZERO));
-    emit(&p, enc_sys_call(HMC_WRENT, false));
+    res_base(p);
+    li32(p, R_SP, (int32_t)(KTEXT | STACK_PA));
+    fix_handler = la_reserve(p);
+    emit(p, enc_mem(OP_LDI, 17, WRENT_ARITH, R_ZERO));
+    emit(p, enc_sys_call(HMC_WRENT, false));
     /* $f1 = 1.0, $f2 = 3.0; FPCR: round to nearest, inexact traps */
-    li32(&p, 1, 0x3ff0);
-    emit(&p, enc_oprl(0x48 /* sll */, 1, 48, 1));
-    emit(&p, enc_fp(0x41 /* ifmovd */, 1, 31, 1));
-    li32(&p, 1, 0x4008);
-    emit(&p, enc_oprl(0x48, 1, 48, 1));
-    emit(&p, enc_fp(0x41, 1, 31, 2));
-    li32(&p, 1, 0x280e);                /* UNFD, DYN 2, OVFD DZED INVD */
-    emit(&p, enc_oprl(0x48, 1, 48, 1));
-    emit(&p, enc_fp(0x41, 1, 31, 3));
-    emit(&p, enc_fp(0x51 /* wfpcr */, 3, 31, 31));
-    div = emit(&p, enc_fp(0x07 /* fdivd */, 1, 2, 4));
-    emit(&p, enc_mem(OP_LDI, 5, 0x77, R_ZERO));
-    res(&p, 5, R_AR_AFTER);
-    payload_done(&p);
+    li32(p, 1, 0x3ff0);
+    emit(p, enc_oprl(0x48 /* sll */, 1, 48, 1));
+    emit(p, enc_fp(0x41 /* ifmovd */, 1, 31, 1));
+    li32(p, 1, 0x4008);
+    emit(p, enc_oprl(0x48, 1, 48, 1));
+    emit(p, enc_fp(0x41, 1, 31, 2));
+    li32(p, 1, 0x280e);                /* UNFD, DYN 2, OVFD DZED INVD */
+    emit(p, enc_oprl(0x48, 1, 48, 1));
+    emit(p, enc_fp(0x41, 1, 31, 3));
+    emit(p, enc_fp(0x51 /* wfpcr */, 3, 31, 31));
+    div = emit(p, enc_fp(0x07 /* fdivd */, 1, 2, 4));
+    emit(p, enc_mem(OP_LDI, 5, 0x77, R_ZERO));
+    res(p, 5, R_AR_AFTER);
+    payload_done(p);
     /* entArith: record a0, the frame's PC and the quotient; rti */
-    handler = here(&p);
-    res_base(&p);
-    res(&p, 16, R_AR_A0);
-    emit(&p, enc_mem(OP_LDL, 1, 8, R_SP));
-    res(&p, 1, R_AR_PC);
-    emit(&p, enc_opr(0x78 /* fimovd */, 4, R_ZERO, 1));
-    res(&p, 1, R_AR_QUOT);
-    emit(&p, enc_sys_call(HMC_RTI, false));
-    la_fix(&p, fix_handler, 16, handler);
+    handler = here(p);
+    res_base(p);
+    res(p, 16, R_AR_A0);
+    emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
+    res(p, 1, R_AR_PC);
+    emit(p, enc_opr(0x78 /* fimovd */, 4, R_ZERO, 1));
+    res(p, 1, R_AR_QUOT);
+    emit(p, enc_sys_call(HMC_RTI, false));
+    la_fix(p, fix_handler, 16, handler);
 
-    qts = run_payload(hmcode, &p, &payload);
+    qts = run_payload(hmcode, p, &payload);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_A0), ==, 0x21);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_PC), ==,
@@ -418,7 +392,7 @@ static void test_core3_arith(void)
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_AFTER), ==, 0x77);
     qtest_quit(qts);
     unlink(payload);
-    g_array_free(p.w, true);
+    asm_free(p);
 }
 
 /* Cleared when there is no OCR: the test is then skipped */
