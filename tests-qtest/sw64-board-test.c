@@ -111,9 +111,27 @@ static void test_smp(const void *data)
             g_assert_cmphex(qtest_readq(qts, MCU_CORE_ONLINE + 8 * w), ==,
                             cases[i].online[w]);
         }
-        g_assert_cmphex(qtest_readq(qts, MCU_MC_ONLINE), ==, 1);
+        g_assert_cmphex(qtest_readq(qts, MCU_MC_ONLINE), ==,
+                        cases[i].online[0]);
         qtest_quit(qts);
     }
+}
+
+/*
+ * The MCU's SMP_INFO (+0x80), what a guest kernel reads for its CPU
+ * layout (notes §5.1, §5.2: threads [31:20], cores [19:10], max CPUs
+ * [9:0], Linux's VT_* masks; the vendor's emulator's mcu_read), and all
+ * ones for a register the board does not model, as there.
+ */
+static void test_mcu_smp_info(const void *data)
+{
+    QTestState *qts = qtest_initf("-M %s -smp 8,cores=4,threads=2",
+                                  (const char *)data);
+
+    g_assert_cmphex(qtest_readq(qts, MCU_BASE + 0x80), ==,
+                    2 << 20 | 4 << 10 | 8);
+    g_assert_cmphex(qtest_readq(qts, MCU_BASE + 0x100), ==, ~0ULL);
+    qtest_quit(qts);
 }
 
 static void test_smp_core4_above_64(void)
@@ -1097,6 +1115,7 @@ int main(int argc, char **argv)
         ADD("uart", test_uart);
         ADD("rtc", test_rtc);
         ADD("smp", test_smp);
+        ADD("mcu-smp-info", test_mcu_smp_info);
         ADD("fw_cfg", test_fw_cfg);
         ADD("pcie", test_pcie);
         ADD("pcie-windows", test_pcie_windows);

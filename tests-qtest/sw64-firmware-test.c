@@ -335,8 +335,8 @@ static void test_core3_timer(void)
  * mode enters its ARITH vector, whose START_HW_ARITH passes EXC_SUM &
  * 0x7f to the kernel's entArith as a0 (SWC | INE0: 0x21, Linux's
  * do_entArith then completes in software) with the frame's PC after the
- * instruction; the quotient is in its register, and rti resumes after
- * it.  (An EXC_SUM of SWC alone, what the vendor's emulator sets, makes
+ * instruction; the destination still holds its old value (the kernel
+ * redoes the division from the operands), and rti resumes after it.  (An EXC_SUM of SWC alone, what the vendor's emulator sets, makes
  * that HMcode skip the instruction without calling the kernel.)
  */
 static void test_core3_arith(void)
@@ -363,6 +363,7 @@ static void test_core3_arith(void)
     li32(p, 1, 0x4008);
     emit(p, enc_oprl(0x48, 1, 48, 1));
     emit(p, enc_fp(0x41, 1, 31, 2));
+    emit(p, enc_fp(0x41, 1, 31, 4));          /* $f4 = 3.0 before */
     li32(p, 1, 0x280e);                /* UNFD, DYN 2, OVFD DZED INVD */
     emit(p, enc_oprl(0x48, 1, 48, 1));
     emit(p, enc_fp(0x41, 1, 31, 3));
@@ -371,7 +372,7 @@ static void test_core3_arith(void)
     emit(p, enc_mem(OP_LDI, 5, 0x77, R_ZERO));
     res(p, 5, R_AR_AFTER);
     payload_done(p);
-    /* entArith: record a0, the frame's PC and the quotient; rti */
+    /* entArith: record a0, the frame's PC and $f4; rti */
     handler = here(p);
     res_base(p);
     res(p, 16, R_AR_A0);
@@ -388,7 +389,7 @@ static void test_core3_arith(void)
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_PC), ==,
                     KTEXT | (PAYLOAD_PA + 4 * (div + 1)));
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_QUOT), ==,
-                    0x3fd5555555555555ULL);
+                    0x4008000000000000ULL);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_AFTER), ==, 0x77);
     qtest_quit(qts);
     unlink(payload);
