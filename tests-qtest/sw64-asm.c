@@ -156,7 +156,7 @@ void vec_put(Asm *a, uint32_t offset, const uint32_t *insns, int n)
  * Every fault vector: count it, record the vector, EXC_PC, DVA, DS_STAT
  * and EXC_SUM, and return past the faulting instruction.
  */
-void vec_fault(Asm *a, uint32_t vec)
+static void vec_fault(Asm *a, uint32_t vec)
 {
     const uint32_t h[] = {
         enc_csr(false, R_AT, CSR_DS_STAT),
@@ -239,7 +239,7 @@ QTestState *prog_start(Asm *a, const char *args, char **elf)
 }
 
 /* Wait for the program's done word (or fail after TIMEOUT seconds) */
-void prog_wait(QTestState *qts, int timeout)
+static void prog_wait(QTestState *qts, int timeout)
 {
     gint64 end = g_get_monotonic_time() + timeout * G_USEC_PER_SEC;
 
@@ -303,50 +303,6 @@ uint64_t xorshift(uint64_t *s)
     return *s;
 }
 
-/*
- * The interrupt vectors, 0xE00 and 0xE80 (core3's second one): record
- * INT_STAT, silence the UART if the program named its IER in ST_UART
- * (its line is level-sensitive), count, record the vector and EXC_PC,
- * acknowledge what was pending through INT_CLR, as the HMcode does,
- * and return.
- */
-void vec_interrupt(Asm *a)
-{
-    static const uint32_t vecs[] = { 0xE00, 0xE80 };
-    int stat = a->core->int_stat;
-    int clr = a->core->int_clr;
-    int i;
-
-    for (i = 0; i < ARRAY_SIZE(vecs); i++) {
-        const uint32_t handler[] = {
-            enc_csr(false, R_AT, stat),
-            enc_mem(OP_STL, R_AT, ST_INT, R_GP),
-            enc_mem(OP_LDL, R_AT, ST_UART, R_GP),
-            enc_br(OP_BEQ, R_AT, 1),
-            enc_mem(OP_STB, R_ZERO, 0, R_AT),
-            enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
-            enc_oprl(F_ADDL, R_AT, 1, R_AT),
-            enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
-            enc_mem(OP_LDI, R_AT, vecs[i], R_ZERO),
-            enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
-            enc_mem(OP_LDL, R_AT, ST_INT, R_GP),
-            enc_csr(true, R_AT, clr),
-            enc_csr(false, R_AT, CSR_EXC_PC),
-            enc_mem(OP_STL, R_AT, ST_INT_PC, R_GP),
-            enc_pri_ret(R_AT),
-        };
-
-        vec_put(a, vecs[i], handler, ARRAY_SIZE(handler));
-    }
-}
-
-/* Store an II_REQ word for CPU TARGET, TYPE_BITS, to the INTPU ($12) */
-void send_ii(Asm *a, int target, uint32_t type_bits)
-{
-    li(a, 14, II_REQ_VALID | type_bits | target);
-    emit(a, enc_mem(OP_STL, 14, 0, 12));
-}
-
 /* pri_ret to the code emitted next at BASE | its address, in MODE */
 void trip_go_at(Asm *a, Trip *t, uint64_t base, int mode)
 {
@@ -379,64 +335,6 @@ void data_through_kseg(Asm *a)
     li(a, 6, KSEG);
     emit(a, enc_opr(F_BIS, R_GP, 6, R_GP));
     emit(a, enc_opr(F_BIS, 9, 6, 9));
-}
-
-/*
- * The MMU fault vector for programs that fault on purpose: record as
- * vec_fault does, then return to $27 in HMcode mode.
- */
-void vec_mm_to27(Asm *a)
-{
-    const uint32_t h[] = {
-        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
-        enc_oprl(F_ADDL, R_AT, 1, R_AT),
-        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
-        enc_csr(false, R_AT, CSR_DS_STAT),
-        enc_mem(OP_STL, R_AT, ST_DS_STAT, R_GP),
-        enc_csr(false, R_AT, a->core->dva),
-        enc_mem(OP_STL, R_AT, ST_DVA, R_GP),
-        enc_csr(false, R_AT, CSR_EXC_PC),
-        enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
-        enc_pri_ret(27),
-    };
-
-    vec_put(a, VEC_MM, h, ARRAY_SIZE(h));
-}
-
-/* Results N..N+3 = the last MMU fault's DS_STAT, DVA, EXC_PC, count */
-void res_fault(Asm *a, int n)
-{
-    static const int st[] = { ST_DS_STAT, ST_DVA, ST_EXC_PC, ST_TRAPS };
-    int i;
-
-    for (i = 0; i < ARRAY_SIZE(st); i++) {
-        emit(a, enc_mem(OP_LDL, 3, st[i], R_GP));
-        res(a, 3, n + i);
-    }
-}
-
-/* FP enabled: core4 at reset is not (its HMcode sets IB_CTL.FPE) */
-void fp_enable(Asm *a)
-{
-    if (a->core->core4) {
-        li(a, 1, a->core->fen_on);
-        emit(a, enc_csr(true, 1, a->core->fen_csr));
-    }
-}
-
-/* $27 = BASE | the address fixed by ret27_fix: vec_mm_to27 returns there */
-int ret27_reserve(Asm *a, uint64_t base)
-{
-    int at = la_reserve(a);
-
-    li(a, 2, base);
-    emit(a, enc_opr(F_BIS, 27, 2, 27));
-    return at;
-}
-
-void ret27_fix(Asm *a, int at)
-{
-    patch_la(a, at, 27, here(a));
 }
 
 /* Each test of T for both boards, as PREFIX/<board>/<name> */

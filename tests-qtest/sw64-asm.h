@@ -6,6 +6,11 @@
  * it computes in guest RAM and ends with a "done" word and halt; the
  * test reads the results with qtest.
  *
+ * Registers the programs keep: $gp (r29) = POOL_BASE, the constants
+ * li() loads and, below it, the status words ST_*; $9 = RES_BASE, the
+ * result slots res() stores to.  Scratch: trip_go $1, $2, $27;
+ * data_through_kseg $6; the vectors $28 (R_AT).
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -40,23 +45,20 @@
 
 /* Exception vectors (offsets from the HMcode base) */
 #define VEC_MM          0x980           /* every MMU fault */
-#define VEC_IACV        0xD00
 #define VEC_UNALIGN     0xB00
 #define VEC_DFAULT      0xC80
 #define VEC_OPCDEC      0xD80
 
-/* DVA, the faulting data address: a CSR number per core (sw64-insn.h) */
+/* The kernel's fixed maps */
 #define KSEG            0xfff0000000000000ULL  /* the linear map */
 #define KTEXT           0xffffffff80000000ULL  /* the kernel-text map */
 #define SW64_VMALLOC    0xfffff00000000000ULL  /* paged */
-#define SW64_MM_TNV     0                      /* DS_STAT fault codes */
-#define SW64_MM_ACV     1
 
 /* Operate functions */
 enum {
-    F_ADDW = 0x00, F_SUBW = 0x01, F_ADDL = 0x08, F_SUBL = 0x09,
-    F_CMPEQ = 0x28, F_BIS = 0x3A, F_XOR = 0x3C, F_CTPOP = 0x58,
-    F_SEXTB = 0x6A,
+    F_ADDW = 0x00, F_ADDL = 0x08, F_SUBL = 0x09,
+    F_CMPEQ = 0x28, F_BIS = 0x3A, F_XOR = 0x3C, F_SLL = 0x48,
+    F_CTPOP = 0x58, F_ZAPNOT = 0x69, F_SEXTB = 0x6A,
 };
 
 /*
@@ -73,7 +75,6 @@ typedef struct Core {
     uint64_t intpu;
 } Core;
 
-
 typedef struct Asm {
     const Core *core;   /* for the CSR numbers of the core */
     GArray *code;       /* uint32_t words at CODE_BASE */
@@ -81,17 +82,10 @@ typedef struct Asm {
     uint32_t vectors[0x8000 / 4];
 } Asm;
 
-#define ST_INT          (-0x0fd0)       /* INT_STAT at the interrupt */
-#define ST_INT_PC       (-0x0fc8)       /* its EXC_PC */
-#define ST_UART         (-0x0fb0)       /* UART IER the handler clears */
-#define UART_IER        (0x880100000000ULL + 0x3f9)  /* PCIe I/O 0x3f9 */
-
 /* Kernel-mode code between trip_go and trip_back, through KSEG */
 typedef struct Trip {
     int la, la2, kern;
 } Trip;
-
-#define CPU_MHZ         2500    /* rtc and TIMER_TH count at it */
 
 Asm *asm_new_core(const Core *core);
 
@@ -133,12 +127,6 @@ void epilogue(Asm *a);
 void vec_put(Asm *a, uint32_t offset, const uint32_t *insns, int n);
 
 /*
- * Every fault vector: count it, record the vector, EXC_PC, DVA, DS_STAT
- * and EXC_SUM, and return past the faulting instruction.
- */
-void vec_fault(Asm *a, uint32_t vec);
-
-/*
  * sys_call FUNC's slot: count it, record the function and the return
  * address sys_call left in HMcode's r23, set $0 = 0x1000 + FUNC and
  * return there.  Function 1 instead returns to $27 in HMcode mode
@@ -154,9 +142,6 @@ QTestState *prog_start_accel(Asm *a, const char *accel,
                              const char *args, char **elf);
 
 QTestState *prog_start(Asm *a, const char *args, char **elf);
-
-/* Wait for the program's done word (or fail after TIMEOUT seconds) */
-void prog_wait(QTestState *qts, int timeout);
 
 /* Let it run until its done word */
 void prog_run(QTestState *qts, int timeout);
@@ -174,18 +159,6 @@ void vec_all_faults(Asm *a);
 
 uint64_t xorshift(uint64_t *s);
 
-/*
- * The interrupt vectors, 0xE00 and 0xE80 (core3's second one): record
- * INT_STAT, silence the UART if the program named its IER in ST_UART
- * (its line is level-sensitive), count, record the vector and EXC_PC,
- * acknowledge what was pending through INT_CLR, as the HMcode does,
- * and return.
- */
-void vec_interrupt(Asm *a);
-
-/* Store an II_REQ word for CPU TARGET, TYPE_BITS, to the INTPU ($12) */
-void send_ii(Asm *a, int target, uint32_t type_bits);
-
 /* pri_ret to the code emitted next at BASE | its address, in MODE */
 void trip_go_at(Asm *a, Trip *t, uint64_t base, int mode);
 
@@ -197,23 +170,6 @@ int trip_back(Asm *a, Trip *t);
 
 /* $gp and $9 through KSEG, so that kernel mode reaches them too */
 void data_through_kseg(Asm *a);
-
-/*
- * The MMU fault vector for programs that fault on purpose: record as
- * vec_fault does, then return to $27 in HMcode mode.
- */
-void vec_mm_to27(Asm *a);
-
-/* Results N..N+3 = the last MMU fault's DS_STAT, DVA, EXC_PC, count */
-void res_fault(Asm *a, int n);
-
-/* FP enabled: core4 at reset is not (its HMcode sets IB_CTL.FPE) */
-void fp_enable(Asm *a);
-
-/* $27 = BASE | the address fixed by ret27_fix: vec_mm_to27 returns there */
-int ret27_reserve(Asm *a, uint64_t base);
-
-void ret27_fix(Asm *a, int at);
 
 /* The core of board BOARD ("core3" or "core4") */
 const Core *core_of(const char *board);

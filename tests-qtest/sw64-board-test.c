@@ -125,13 +125,25 @@ static void test_smp(const void *data)
  */
 static void test_mcu_smp_info(const void *data)
 {
-    QTestState *qts = qtest_initf("-M %s -smp 8,cores=4,threads=2",
-                                  (const char *)data);
+    static const struct {
+        const char *smp;
+        uint64_t info;
+    } cases[] = {
+        { "8,cores=4,threads=2", 2 << 20 | 4 << 10 | 8 },
+        { "8,sockets=2,cores=2,threads=2", 2 << 20 | 2 << 10 | 8 },
+        { "3", 1 << 20 | 3 << 10 | 3 },
+    };
+    int i;
 
-    g_assert_cmphex(qtest_readq(qts, MCU_BASE + 0x80), ==,
-                    2 << 20 | 4 << 10 | 8);
-    g_assert_cmphex(qtest_readq(qts, MCU_BASE + 0x100), ==, ~0ULL);
-    qtest_quit(qts);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        QTestState *qts = qtest_initf("-M %s -smp %s", (const char *)data,
+                                      cases[i].smp);
+
+        g_assert_cmphex(qtest_readq(qts, MCU_BASE + 0x80), ==,
+                        cases[i].info);
+        g_assert_cmphex(qtest_readq(qts, MCU_BASE + 0x100), ==, ~0ULL);
+        qtest_quit(qts);
+    }
 }
 
 static void test_smp_core4_above_64(void)

@@ -43,9 +43,10 @@
 
 /* Result slots (8 bytes each at RES_PA) */
 enum {
-    R_RAN, R_WHAMI0, R_WHAMI1, R_AFTER_RTI, R_MM_A0, R_MM_A1, R_MM_A2,
-    R_MM_PC, R_MM_PS, R_DONE, R_FREQ, R_INT_A0, R_INT_COUNT, R_RTC0,
-    R_RTC1, R_AR_A0, R_AR_PC, R_AR_QUOT, R_AR_AFTER,
+    SLOT_RAN, SLOT_WHAMI0, SLOT_WHAMI1, SLOT_AFTER_RTI, SLOT_MM_A0,
+    SLOT_MM_A1, SLOT_MM_A2, SLOT_MM_PC, SLOT_MM_PS, SLOT_DONE, SLOT_FREQ,
+    SLOT_INT_A0, SLOT_INT_COUNT, SLOT_RTC0, SLOT_RTC1, SLOT_AR_A0,
+    SLOT_AR_PC, SLOT_AR_QUOT, SLOT_AR_AFTER,
 };
 
 static const struct {
@@ -129,7 +130,7 @@ static void res_base(Asm *p)
 static void payload_done(Asm *p)
 {
     li32(p, 1, DONE_MAGIC);
-    res(p, 1, R_DONE);
+    res(p, 1, SLOT_DONE);
     emit(p, enc_br(OP_BR, R_ZERO, -1));
 }
 
@@ -140,6 +141,8 @@ static char *payload_file(Asm *p)
     int fd = g_file_open_tmp("sw64-payload-XXXXXX", &path, NULL);
     guint i;
 
+    /* raw words at PAYLOAD_PA: no constant pool (li32, not li) */
+    g_assert_cmpuint(p->pool->len, ==, 0);
     g_assert_cmpint(fd, >=, 0);
     close(fd);
     for (i = 0; i < p->code->len; i++) {
@@ -161,11 +164,12 @@ static QTestState *run_payload(const char *hmcode, Asm *p, char **payload)
                       "-device loader,file=%s,addr=0x%llx,force-raw=on",
                       hmcode, *payload, (unsigned long long)PAYLOAD_PA);
     for (i = 0; i < 1000; i++) {
-        if (qtest_readq(qts, RES_PA + 8 * R_DONE) == DONE_MAGIC) {
-            break;
+        if (qtest_readq(qts, RES_PA + 8 * SLOT_DONE) == DONE_MAGIC) {
+            return qts;
         }
         g_usleep(10 * 1000);
     }
+    g_test_message("the payload did not finish in 10 s");
     return qts;
 }
 
@@ -199,9 +203,9 @@ static void test_core3_handover(void)
     /* CPU 0, kernel mode, kernel-text map */
     res_base(p);
     emit(p, enc_mem(OP_LDI, 1, 0x11, R_ZERO));
-    res(p, 1, R_RAN);
+    res(p, 1, SLOT_RAN);
     emit(p, enc_sys_call(HMC_WHAMI, false));
-    res(p, 0, R_WHAMI0);
+    res(p, 0, SLOT_WHAMI0);
     /* start CPU 1 (logical 1) at `second` */
     li32(p, 10, (int32_t)(KTEXT | RCB_PA));
     fix_entry = la_reserve(p);
@@ -209,10 +213,10 @@ static void test_core3_handover(void)
     emit(p, enc_mem(OP_LDI, 2, 1, R_ZERO));
     emit(p, enc_mem(OP_STL, 2, 16, 10));
     li32(p, 3, (int32_t)0xdeadbeef);
-    emit(p, enc_oprl(0x69 /* zapnot */, 3, 0x0f, 3));
+    emit(p, enc_oprl(F_ZAPNOT, 3, 0x0f, 3));
     emit(p, enc_mem(OP_STL, 3, 24, 10));
     wait = here(p);
-    emit(p, enc_mem(OP_LDL, 4, 8 * R_WHAMI1, 9));
+    emit(p, enc_mem(OP_LDL, 4, 8 * SLOT_WHAMI1, 9));
     emit(p, enc_br(OP_BEQ, 4, wait - (here(p) + 1)));
     /* entMM, a kernel stack, and a miss at user address 0x2000 */
     fix_handler = la_reserve(p);
@@ -222,18 +226,18 @@ static void test_core3_handover(void)
     emit(p, enc_mem(OP_LDI, 5, 0x2000, R_ZERO));
     emit(p, enc_mem(OP_LDI, 6, 0x66, R_ZERO));
     ld = emit(p, enc_mem(OP_LDL, 6, 0, 5));
-    res(p, 6, R_AFTER_RTI);
+    res(p, 6, SLOT_AFTER_RTI);
     payload_done(p);
     /* entMM: record a0-a2 and the frame, skip the load, rti */
     handler = here(p);
     res_base(p);
-    res(p, 16, R_MM_A0);
-    res(p, 17, R_MM_A1);
-    res(p, 18, R_MM_A2);
+    res(p, 16, SLOT_MM_A0);
+    res(p, 17, SLOT_MM_A1);
+    res(p, 18, SLOT_MM_A2);
     emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
-    res(p, 1, R_MM_PC);
+    res(p, 1, SLOT_MM_PC);
     emit(p, enc_mem(OP_LDL, 2, 0, R_SP));
-    res(p, 2, R_MM_PS);
+    res(p, 2, SLOT_MM_PS);
     emit(p, enc_mem(OP_LDI, 1, 4, 1));
     emit(p, enc_mem(OP_STL, 1, 8, R_SP));
     emit(p, enc_sys_call(HMC_RTI, false));
@@ -241,25 +245,25 @@ static void test_core3_handover(void)
     second = here(p);
     res_base(p);
     emit(p, enc_sys_call(HMC_WHAMI, false));
-    emit(p, enc_oprl(0x3a /* bis */, 0, 0x80, 0));
-    res(p, 0, R_WHAMI1);
+    emit(p, enc_oprl(F_BIS, 0, 0x80, 0));
+    res(p, 0, SLOT_WHAMI1);
     emit(p, enc_br(OP_BR, R_ZERO, -1));
     la_fix(p, fix_entry, 1, second);
     la_fix(p, fix_handler, 16, handler);
 
     qts = run_payload(hmcode, p, &payload);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_RAN), ==, 0x11);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI0), ==, 0);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_WHAMI1), ==, 0x81);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_A0), ==, 0x2000);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_A1), ==, 0);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_A2), ==, 0);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_PC), ==,
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_RAN), ==, 0x11);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_WHAMI0), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_WHAMI1), ==, 0x81);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_A0), ==, 0x2000);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_A1), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_A2), ==, 0);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_PC), ==,
                     KTEXT | (PAYLOAD_PA + 4 * ld));
     /* PS: the mode the fault came from, kernel (notes §2.6: PM << 3) */
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_MM_PS) & 0x18, ==, 0x10);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AFTER_RTI), ==, 0x66);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_PS) & 0x18, ==, 0x10);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_AFTER_RTI), ==, 0x66);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_DONE), ==, DONE_MAGIC);
     qtest_quit(qts);
     unlink(payload);
     asm_free(p);
@@ -291,39 +295,39 @@ static void test_core3_timer(void)
     emit(p, enc_mem(OP_LDI, 16, CPUID_FREQ, R_ZERO));
     emit(p, enc_mem(OP_LDI, 17, 0, R_ZERO));
     emit(p, enc_sys_call(HMC_CPUID, false));
-    res(p, 0, R_FREQ);
+    res(p, 0, SLOT_FREQ);
     fix_handler = la_reserve(p);
     emit(p, enc_mem(OP_LDI, 17, WRENT_INT, R_ZERO));
     emit(p, enc_sys_call(HMC_WRENT, false));
     emit(p, enc_mem(OP_LDI, 16, 0, R_ZERO));
     emit(p, enc_sys_call(HMC_SWPIPL, false));
     emit(p, enc_misc(MISC_RTC, 1));
-    res(p, 1, R_RTC0);
+    res(p, 1, SLOT_RTC0);
     li32(p, 16, delta);
     emit(p, enc_sys_call(HMC_WRTIMER, false));
     wait = here(p);
-    emit(p, enc_mem(OP_LDL, 4, 8 * R_INT_COUNT, 9));
+    emit(p, enc_mem(OP_LDL, 4, 8 * SLOT_INT_COUNT, 9));
     emit(p, enc_br(OP_BEQ, 4, wait - (here(p) + 1)));
     payload_done(p);
     /* entInt: record a0, the time, count; rti */
     handler = here(p);
     res_base(p);
-    res(p, 16, R_INT_A0);
+    res(p, 16, SLOT_INT_A0);
     emit(p, enc_misc(MISC_RTC, 1));
-    res(p, 1, R_RTC1);
-    emit(p, enc_mem(OP_LDL, 1, 8 * R_INT_COUNT, 9));
+    res(p, 1, SLOT_RTC1);
+    emit(p, enc_mem(OP_LDL, 1, 8 * SLOT_INT_COUNT, 9));
     emit(p, enc_mem(OP_LDI, 1, 1, 1));
-    res(p, 1, R_INT_COUNT);
+    res(p, 1, SLOT_INT_COUNT);
     emit(p, enc_sys_call(HMC_RTI, false));
     la_fix(p, fix_handler, 16, handler);
 
     qts = run_payload(hmcode, p, &payload);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
-    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_FREQ), ==, 2500);
-    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_INT_A0), ==, INT_RTC);
-    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_INT_COUNT), ==, 1);
-    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * R_RTC1) -
-                     qtest_readq(qts, RES_PA + 8 * R_RTC0), >=, delta);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_DONE), ==, DONE_MAGIC);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * SLOT_FREQ), ==, 2500);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * SLOT_INT_A0), ==, INT_RTC);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * SLOT_INT_COUNT), ==, 1);
+    g_assert_cmpuint(qtest_readq(qts, RES_PA + 8 * SLOT_RTC1) -
+                     qtest_readq(qts, RES_PA + 8 * SLOT_RTC0), >=, delta);
     qtest_quit(qts);
     unlink(payload);
     asm_free(p);
@@ -336,8 +340,9 @@ static void test_core3_timer(void)
  * 0x7f to the kernel's entArith as a0 (SWC | INE0: 0x21, Linux's
  * do_entArith then completes in software) with the frame's PC after the
  * instruction; the destination still holds its old value (the kernel
- * redoes the division from the operands), and rti resumes after it.  (An EXC_SUM of SWC alone, what the vendor's emulator sets, makes
- * that HMcode skip the instruction without calling the kernel.)
+ * redoes the division from the operands), and rti resumes after it.
+ * (An EXC_SUM of SWC alone, what the vendor's emulator sets, makes that
+ * HMcode skip the instruction without calling the kernel.)
  */
 static void test_core3_arith(void)
 {
@@ -358,39 +363,39 @@ static void test_core3_arith(void)
     emit(p, enc_sys_call(HMC_WRENT, false));
     /* $f1 = 1.0, $f2 = 3.0; FPCR: round to nearest, inexact traps */
     li32(p, 1, 0x3ff0);
-    emit(p, enc_oprl(0x48 /* sll */, 1, 48, 1));
-    emit(p, enc_fp(0x41 /* ifmovd */, 1, 31, 1));
+    emit(p, enc_oprl(F_SLL, 1, 48, 1));
+    emit(p, enc_fp(FP_IFMOVD, 1, 31, 1));
     li32(p, 1, 0x4008);
-    emit(p, enc_oprl(0x48, 1, 48, 1));
-    emit(p, enc_fp(0x41, 1, 31, 2));
-    emit(p, enc_fp(0x41, 1, 31, 4));          /* $f4 = 3.0 before */
+    emit(p, enc_oprl(F_SLL, 1, 48, 1));
+    emit(p, enc_fp(FP_IFMOVD, 1, 31, 2));
+    emit(p, enc_fp(FP_IFMOVD, 1, 31, 4));          /* $f4 = 3.0 before */
     li32(p, 1, 0x280e);                /* UNFD, DYN 2, OVFD DZED INVD */
-    emit(p, enc_oprl(0x48, 1, 48, 1));
-    emit(p, enc_fp(0x41, 1, 31, 3));
-    emit(p, enc_fp(0x51 /* wfpcr */, 3, 31, 31));
-    div = emit(p, enc_fp(0x07 /* fdivd */, 1, 2, 4));
+    emit(p, enc_oprl(F_SLL, 1, 48, 1));
+    emit(p, enc_fp(FP_IFMOVD, 1, 31, 3));
+    emit(p, enc_fp(FP_WFPCR, 3, 31, 31));
+    div = emit(p, enc_fp(FP_FDIVD, 1, 2, 4));
     emit(p, enc_mem(OP_LDI, 5, 0x77, R_ZERO));
-    res(p, 5, R_AR_AFTER);
+    res(p, 5, SLOT_AR_AFTER);
     payload_done(p);
     /* entArith: record a0, the frame's PC and $f4; rti */
     handler = here(p);
     res_base(p);
-    res(p, 16, R_AR_A0);
+    res(p, 16, SLOT_AR_A0);
     emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
-    res(p, 1, R_AR_PC);
-    emit(p, enc_opr(0x78 /* fimovd */, 4, R_ZERO, 1));
-    res(p, 1, R_AR_QUOT);
+    res(p, 1, SLOT_AR_PC);
+    emit(p, enc_fimov(false, 4, 1));
+    res(p, 1, SLOT_AR_QUOT);
     emit(p, enc_sys_call(HMC_RTI, false));
     la_fix(p, fix_handler, 16, handler);
 
     qts = run_payload(hmcode, p, &payload);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_DONE), ==, DONE_MAGIC);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_A0), ==, 0x21);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_PC), ==,
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_DONE), ==, DONE_MAGIC);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_AR_A0), ==, 0x21);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_AR_PC), ==,
                     KTEXT | (PAYLOAD_PA + 4 * (div + 1)));
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_QUOT), ==,
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_AR_QUOT), ==,
                     0x4008000000000000ULL);
-    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * R_AR_AFTER), ==, 0x77);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_AR_AFTER), ==, 0x77);
     qtest_quit(qts);
     unlink(payload);
     asm_free(p);

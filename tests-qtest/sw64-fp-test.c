@@ -19,6 +19,15 @@
 #include "sw64-asm.h"
 #include "qobject/qdict.h"
 
+/* FP enabled: core4 at reset is not (its HMcode sets IB_CTL.FPE) */
+static void fp_enable(Asm *a)
+{
+    if (a->core->core4) {
+        li(a, 1, a->core->fen_on);
+        emit(a, enc_csr(true, 1, a->core->fen_csr));
+    }
+}
+
 /*
  * Scalar FP moves (notes §7.1): flds converts a float32 to the 64-bit
  * register format, which for a normal number is the double of the same

@@ -17,6 +17,108 @@
 #include "sw64-asm.h"
 #include "qobject/qdict.h"
 
+/* Status words of the interrupt tests, besides sw64-asm.h's */
+#define ST_INT          (-0x0fd0)       /* INT_STAT at the interrupt */
+#define ST_INT_PC       (-0x0fc8)       /* its EXC_PC */
+#define ST_UART         (-0x0fb0)       /* UART IER the handler clears */
+#define UART_IER        (0x880100000000ULL + 0x3f9)  /* PCIe I/O 0x3f9 */
+#define CPU_MHZ         2500    /* rtc and TIMER_TH count at it */
+#define SW64_MM_TNV     0                      /* DS_STAT fault codes */
+#define SW64_MM_ACV     1
+
+/*
+ * The interrupt vectors, 0xE00 and 0xE80 (core3's second one): record
+ * INT_STAT, silence the UART if the program named its IER in ST_UART
+ * (its line is level-sensitive), count, record the vector and EXC_PC,
+ * acknowledge what was pending through INT_CLR, as the HMcode does,
+ * and return.
+ */
+static void vec_interrupt(Asm *a)
+{
+    static const uint32_t vecs[] = { 0xE00, 0xE80 };
+    int stat = a->core->int_stat;
+    int clr = a->core->int_clr;
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(vecs); i++) {
+        const uint32_t handler[] = {
+            enc_csr(false, R_AT, stat),
+            enc_mem(OP_STL, R_AT, ST_INT, R_GP),
+            enc_mem(OP_LDL, R_AT, ST_UART, R_GP),
+            enc_br(OP_BEQ, R_AT, 1),
+            enc_mem(OP_STB, R_ZERO, 0, R_AT),
+            enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+            enc_oprl(F_ADDL, R_AT, 1, R_AT),
+            enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+            enc_mem(OP_LDI, R_AT, vecs[i], R_ZERO),
+            enc_mem(OP_STL, R_AT, ST_VEC, R_GP),
+            enc_mem(OP_LDL, R_AT, ST_INT, R_GP),
+            enc_csr(true, R_AT, clr),
+            enc_csr(false, R_AT, CSR_EXC_PC),
+            enc_mem(OP_STL, R_AT, ST_INT_PC, R_GP),
+            enc_pri_ret(R_AT),
+        };
+
+        vec_put(a, vecs[i], handler, ARRAY_SIZE(handler));
+    }
+}
+
+/* Store an II_REQ word for CPU TARGET, TYPE_BITS, to the INTPU ($12) */
+static void send_ii(Asm *a, int target, uint32_t type_bits)
+{
+    li(a, 14, II_REQ_VALID | type_bits | target);
+    emit(a, enc_mem(OP_STL, 14, 0, 12));
+}
+
+/*
+ * The MMU fault vector for programs that fault on purpose: record as
+ * vec_fault does, then return to $27 in HMcode mode.
+ */
+static void vec_mm_to27(Asm *a)
+{
+    const uint32_t h[] = {
+        enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
+        enc_oprl(F_ADDL, R_AT, 1, R_AT),
+        enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
+        enc_csr(false, R_AT, CSR_DS_STAT),
+        enc_mem(OP_STL, R_AT, ST_DS_STAT, R_GP),
+        enc_csr(false, R_AT, a->core->dva),
+        enc_mem(OP_STL, R_AT, ST_DVA, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_PC),
+        enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
+        enc_pri_ret(27),
+    };
+
+    vec_put(a, VEC_MM, h, ARRAY_SIZE(h));
+}
+
+/* Results N..N+3 = the last MMU fault's DS_STAT, DVA, EXC_PC, count */
+static void res_fault(Asm *a, int n)
+{
+    static const int st[] = { ST_DS_STAT, ST_DVA, ST_EXC_PC, ST_TRAPS };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(st); i++) {
+        emit(a, enc_mem(OP_LDL, 3, st[i], R_GP));
+        res(a, 3, n + i);
+    }
+}
+
+/* $27 = BASE | the address fixed by ret27_fix: vec_mm_to27 returns there */
+static int ret27_reserve(Asm *a, uint64_t base)
+{
+    int at = la_reserve(a);
+
+    li(a, 2, base);
+    emit(a, enc_opr(F_BIS, 27, 2, 27));
+    return at;
+}
+
+static void ret27_fix(Asm *a, int at)
+{
+    patch_la(a, at, 27, here(a));
+}
+
 /*
  * sys_call enters its HMcode slot with the return address (the next
  * instruction, with the caller's mode) in HMcode's r23, EXC_PC left
