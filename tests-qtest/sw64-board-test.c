@@ -932,21 +932,57 @@ static char *gdb_exchange(int fd, const char *pkt)
     return g_strndup(start + 1, hash - start - 1);
 }
 
-/* The gdbstub: the XML description of r0-r31 and pc, and the registers */
+/* The whole of qXfer object ANNEX, read in as many packets as it takes */
+static char *gdb_xfer(int fd, const char *annex)
+{
+    GString *all = g_string_new(NULL);
+
+    for (;;) {
+        g_autofree char *pkt = g_strdup_printf("qXfer:features:read:%s:%zx,"
+                                               "800", annex, all->len);
+        g_autofree char *reply = gdb_exchange(fd, pkt);
+
+        g_assert_true(reply[0] == 'm' || reply[0] == 'l');
+        g_string_append(all, reply + 1);
+        if (reply[0] == 'l') {
+            return g_string_free(all, false);
+        }
+    }
+}
+
+/*
+ * The gdbstub in the numbering of the vendor's gdb and Linux's ptrace
+ * (notes §9; arch/sw_64 uapi/asm/ptrace.h PT_REG 0-30, PT_FPREG 32-62,
+ * PT_FPCR 63, PT_PC 64), feature org.gnu.gdb.sw_64.cpu: the XML, the
+ * g packet (65 registers), a breakpoint where pc (64), r26 (the ABI's
+ * ra), f0 (32) and the FPCR (63) read back what the program left, and
+ * writes, HMcode mode's own r1 among them.  The protocol is spoken
+ * here.
+ */
 static void test_gdbstub(void)
 {
-    static const uint8_t code[4];
-    g_autofree char *elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
+    const uint32_t prog[] = {
+        enc_mem(OP_LDI, 26, 0x1234, R_ZERO),
+        enc_fp(FP_IFMOVD, 26, 31, 0),
+        enc_br(OP_BR, R_ZERO, -1),          /* the breakpoint, 0x10008 */
+    };
+    uint8_t code[sizeof(prog)];
+    g_autofree char *elf = NULL;
     g_autofree char *dir = g_dir_make_tmp("sw64-gdb-XXXXXX", NULL);
     g_autofree char *sock = g_strdup_printf("%s/gdb.sock", dir);
     g_autofree char *xml = NULL;
     g_autofree char *core = NULL;
     g_autofree char *regs = NULL;
+    g_autofree char *stop = NULL;
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     QTestState *qts;
     const char *p;
-    int fd, n = 0;
+    int fd, i, n = 0;
 
+    for (i = 0; i < ARRAY_SIZE(prog); i++) {
+        stl_le_p(code + 4 * i, prog[i]);
+    }
+    elf = write_elf(EM_SW64, 0x10000, code, sizeof(code));
     qts = qtest_initf("-M core3 -accel tcg -S -bios %s "
                       "-chardev socket,id=g0,path=%s,server=on,wait=off "
                       "-gdb chardev:g0", elf, sock);
@@ -956,29 +992,54 @@ static void test_gdbstub(void)
     g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==,
                     0);
     g_free(gdb_exchange(fd, "qSupported:xmlRegisters=i386"));
-    xml = gdb_exchange(fd, "qXfer:features:read:target.xml:0,fff");
+    xml = gdb_xfer(fd, "target.xml");
     g_assert_nonnull(strstr(xml, "<xi:include href=\"sw64-core.xml\"/>"));
-    core = gdb_exchange(fd, "qXfer:features:read:sw64-core.xml:0,ffff");
-    g_assert_nonnull(strstr(core, "org.gnu.gdb.sw64.core"));
+    core = gdb_xfer(fd, "sw64-core.xml");
+    g_assert_nonnull(strstr(core, "<feature name=\"org.gnu.gdb.sw_64.cpu\">"));
     for (p = core; (p = strstr(p, "<reg ")); p++) {
         n++;
     }
-    g_assert_cmpint(n, ==, 33);
-    g_assert_nonnull(strstr(core, "<reg name=\"pc\""));
-    /* 33 registers of 8 bytes; the last one, pc, is the -bios entry */
+    g_assert_cmpint(n, ==, 65);
+    g_assert_nonnull(strstr(core, "<reg name=\"ra\" bitsize=\"64\" "
+                                  "type=\"code_ptr\" regnum=\"26\"/>"));
+    g_assert_nonnull(strstr(core, "<reg name=\"f0\" bitsize=\"64\" "
+                                  "type=\"ieee_double\" regnum=\"32\"/>"));
+    g_assert_nonnull(strstr(core, "<reg name=\"pc\" bitsize=\"64\" "
+                                  "type=\"code_ptr\" regnum=\"64\"/>"));
+    /* 65 registers of 8 bytes; pc, the last, is the -bios entry */
     regs = gdb_exchange(fd, "g");
-    g_assert_cmpint(strlen(regs), ==, 33 * 16);
-    g_assert_cmpstr(regs + 32 * 16, ==, "0000010000000000");
+    g_assert_cmpint(strlen(regs), ==, 65 * 16);
+    g_assert_cmpstr(regs + 64 * 16, ==, "0000010000000000");
+    g_free(regs);
+
+    /* run to the breakpoint */
+    g_free(gdb_exchange(fd, "Z0,10008,4"));
+    stop = gdb_exchange(fd, "c");
+    g_assert_cmpint(stop[0], ==, 'T');
+    regs = gdb_exchange(fd, "p40");
+    g_assert_cmpstr(regs, ==, "0800010000000000");
+    g_free(regs);
+    regs = gdb_exchange(fd, "p1a");
+    g_assert_cmpstr(regs, ==, "3412000000000000");
+    g_free(regs);
+    regs = gdb_exchange(fd, "p20");
+    g_assert_cmpstr(regs, ==, "3412000000000000");
+    g_free(regs);
+    regs = gdb_exchange(fd, "p3f");             /* the FPCR's reset value */
+    g_assert_cmpstr(regs, ==, "0000000000800e68");
+    g_free(regs);
+
     /*
-     * The CPU is in HMcode mode: r1 is HMcode's own (H01 in info
-     * registers), r3 is shared
+     * Writes.  The CPU is in HMcode mode: r1 is HMcode's own (H01 in
+     * info registers), r3 is shared
      */
     g_free(gdb_exchange(fd, "P1=2211000000000000"));
     g_free(gdb_exchange(fd, "P3=4433000000000000"));
-    g_free(regs);
+    g_free(gdb_exchange(fd, "P21=0000000000000840"));  /* f1 = 3.0 */
     regs = gdb_exchange(fd, "g");
     g_assert_cmpint(strncmp(regs + 1 * 16, "2211000000000000", 16), ==, 0);
     g_assert_cmpint(strncmp(regs + 3 * 16, "4433000000000000", 16), ==, 0);
+    g_assert_cmpint(strncmp(regs + 33 * 16, "0000000000000840", 16), ==, 0);
     g_free(regs);
     regs = stack_cpu_regs(qts, 0);
     g_assert_nonnull(strstr(regs, "H01/t0   0000000000001122"));
