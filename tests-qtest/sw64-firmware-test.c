@@ -46,7 +46,7 @@ enum {
     SLOT_RAN, SLOT_WHAMI0, SLOT_WHAMI1, SLOT_AFTER_RTI, SLOT_MM_A0,
     SLOT_MM_A1, SLOT_MM_A2, SLOT_MM_PC, SLOT_MM_PS, SLOT_DONE, SLOT_FREQ,
     SLOT_INT_A0, SLOT_INT_COUNT, SLOT_RTC0, SLOT_RTC1, SLOT_AR_A0,
-    SLOT_AR_PC, SLOT_AR_QUOT, SLOT_AR_AFTER,
+    SLOT_AR_PC, SLOT_AR_QUOT, SLOT_AR_AFTER, SLOT_C4_PC,
 };
 
 static const struct {
@@ -57,6 +57,8 @@ static const struct {
       "30fbf351076302401cb914790f4bda6c42b70251159b65308846bd6be6b5cd68" },
     { "c3-uefi-bios-sw",
       "08ecffe545e1cf5a7ea665beafb8767d2aaf70c810c22865e08d759a41a69634" },
+    { "core4-hmcode",
+      "74f258e76070ded36e1066092a56c70d944696ac05809f80ac9f0a2e51c6fa19" },
 };
 
 /* The vendor file NAME, checked; NULL (and the test skipped) if not */
@@ -401,6 +403,55 @@ static void test_core3_arith(void)
     asm_free(p);
 }
 
+/*
+ * The vendor's core4 HMcode, -smp 2, runs its reset path (it needs
+ * core4's lbr and csrrs) and hands CPU 0 over to the UEFI image at the
+ * linear map's 0xfff0000002f00000 in kernel mode (notes §6.2); CPU 1
+ * waits without an IPI spinning.  The vendor's core4 UEFI image is not
+ * public: a stand-in of that name (c4-uefi-bios-sw) in the firmware
+ * path records the address it runs at (bsr's link) and the done word.
+ */
+static void test_core4_handover(void)
+{
+    g_autofree char *hmcode = vendor_file("core4-hmcode");
+    g_autofree char *dir = g_dir_make_tmp("sw64-c4fw-XXXXXX", NULL);
+    g_autofree char *hm_link = g_build_filename(dir, "core4-hmcode", NULL);
+    g_autofree char *uefi = g_build_filename(dir, "c4-uefi-bios-sw", NULL);
+    g_autofree char *payload = NULL;
+    Asm *p = asm_new();
+    QTestState *qts;
+    int i;
+
+    if (!hmcode) {
+        asm_free(p);
+        rmdir(dir);
+        return;
+    }
+    emit(p, enc_br(OP_BSR, 1, 0));
+    res_base(p);
+    res(p, 1, SLOT_C4_PC);
+    payload_done(p);
+    payload = payload_file(p);
+    g_assert_cmpint(symlink(hmcode, hm_link), ==, 0);
+    g_assert_cmpint(rename(payload, uefi), ==, 0);
+    qts = qtest_initf("-M core4 -smp 2 -m 1G -accel tcg -L %s", dir);
+    for (i = 0; i < 1000; i++) {
+        if (qtest_readq(qts, RES_PA + 8 * SLOT_DONE) == DONE_MAGIC) {
+            break;
+        }
+        g_usleep(10 * 1000);
+    }
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_DONE), ==, DONE_MAGIC);
+    /* bsr's link: the next word, through the linear map */
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_C4_PC), ==,
+                    0xfff0000002f00004ULL);
+    qtest_quit(qts);
+    unlink(uefi);
+    unlink(hm_link);
+    rmdir(dir);
+    asm_free(p);
+}
+
 /* Cleared when there is no OCR: the test is then skipped */
 static bool have_ocr = true;
 
@@ -532,6 +583,7 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-firmware/core3/handover", test_core3_handover);
     qtest_add_func("sw64-firmware/core3/timer", test_core3_timer);
     qtest_add_func("sw64-firmware/core3/arith", test_core3_arith);
+    qtest_add_func("sw64-firmware/core4/handover", test_core4_handover);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp1",
                         GINT_TO_POINTER(1), test_core3_uefi_shell);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp2",

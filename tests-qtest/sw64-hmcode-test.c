@@ -899,6 +899,61 @@ static void test_banked_registers(void)
 }
 
 /*
+ * core4's long branch and CSR set/clear (notes §8.1), which its HMcode
+ * uses on its reset path: lbr jumps disp26 words from the next
+ * instruction without a link; csrrs/csrrc (HMcode mode) OR Ra into a
+ * CSR and clear Ra's bits, writing no register.  On core3 all three
+ * are OPCDEC.
+ */
+static void test_lbr_csrrs(const void *data)
+{
+    const char *board = data;
+    bool core4 = core_of(board)->core4;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core_of(board));
+    QTestState *qts;
+    char *elf;
+
+    vec_all_faults(a);
+    prologue(a);
+    emit(a, enc_mem(OP_LDI, 3, 7, R_ZERO));
+    emit(a, sw_op(0x1D) | 1);                   /* lbr over the next one */
+    emit(a, enc_mem(OP_LDI, 3, 9, R_ZERO));
+    res(a, 3, 0);
+    li(a, 1, 0xf0);
+    emit(a, enc_csr(true, 1, CSR_SOFTCSR0));
+    li(a, 1, 0x0f);
+    li(a, 2, 0x1234);
+    emit(a, sw_op(0x06) | 1 << 21 | 2 << 16 | 0xfc00 | CSR_SOFTCSR0);
+    emit(a, enc_csr(false, 4, CSR_SOFTCSR0));
+    res(a, 4, 1);
+    li(a, 1, 0x30);
+    emit(a, sw_op(0x06) | 1 << 21 | 2 << 16 | 0xfd00 | CSR_SOFTCSR0);
+    emit(a, enc_csr(false, 4, CSR_SOFTCSR0));
+    res(a, 4, 2);
+    res(a, 2, 3);                               /* Rb unchanged */
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    if (core4) {
+        g_assert_cmpuint(result(qts, 0), ==, 7);
+        g_assert_cmphex(result(qts, 1), ==, 0xff);
+        g_assert_cmphex(result(qts, 2), ==, 0xcf);
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    } else {
+        /* lbr: OPCDEC, then the ldi runs; csrrs/csrrc change nothing */
+        g_assert_cmpuint(result(qts, 0), ==, 9);
+        g_assert_cmphex(result(qts, 1), ==, 0xf0);
+        g_assert_cmphex(result(qts, 2), ==, 0xf0);
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 3);
+        g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+    }
+    g_assert_cmphex(result(qts, 3), ==, 0x1234);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
  * The CSRs of each core (notes §1.1, §1.3), on two CPUs: CID is the
  * CPU's own and ignores writes (a project choice: the vendor's emulator
  * stores them; no HMcode writes CID), PRI_BASE (core3 0x10, core4 0x0f)
@@ -1039,6 +1094,7 @@ int main(int argc, char **argv)
 {
     static const BoardTest per_board[] = {
         { "csr-map", test_csr_map },
+        { "lbr-csrrs", test_lbr_csrrs },
         { "int-clr", test_int_clr },
         { "int-vectors", test_int_vectors },
         { "kseg", test_kseg },

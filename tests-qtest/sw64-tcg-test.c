@@ -1276,6 +1276,9 @@ static const struct {
     { 0, "fcvtdl_z $f4,$f5" },
     { 0, "fnmsd $f1,$f2,$f3,$f4" },
     { 0, ".long 0x600004c0" },
+    { 0, "lbr $31," },
+    { 0, "csrrs $1,0xe0" },
+    { 0, "csrrc $2,0x30" },
     { 0, "ldl_set $1,8($2)" },
 };
 
@@ -1347,6 +1350,9 @@ static void test_disas(void)
     words[i++] = enc_fp(FP_FCVTDL_Z, 31, 4, 5);
     words[i++] = enc_fsel(FMA_FNMSD, 1, 2, 3, 4);
     words[i++] = enc_fp(0x26, 0, 0, 0);       /* no such function */
+    words[i++] = sw_op(0x1D) | 0x3ffffff;     /* lbr, core4's */
+    words[i++] = sw_op(0x06) | 1 << 21 | 0xfce0;
+    words[i++] = sw_op(0x06) | 2 << 21 | 0xfd30;
     words[i++] = enc_mem12(OP_LLSC, 7, 1, 8, 2);
     g_assert_cmpint(i, ==, ARRAY_SIZE(disas_cases));
 
