@@ -1036,6 +1036,13 @@ static void test_gdbstub(void)
     g_free(gdb_exchange(fd, "P1=2211000000000000"));
     g_free(gdb_exchange(fd, "P3=4433000000000000"));
     g_free(gdb_exchange(fd, "P21=0000000000000840"));  /* f1 = 3.0 */
+    g_free(gdb_exchange(fd, "P3f=0000000000000e60"));  /* FPCR: DYN 0 */
+    regs = gdb_exchange(fd, "p3f");
+    g_assert_cmpstr(regs, ==, "0000000000000e60");
+    g_free(regs);
+    regs = gdb_exchange(fd, "p41");             /* 65, PT_TP: not served */
+    g_assert_cmpint(regs[0], ==, 'E');
+    g_free(regs);
     regs = gdb_exchange(fd, "g");
     g_assert_cmpint(strncmp(regs + 1 * 16, "2211000000000000", 16), ==, 0);
     g_assert_cmpint(strncmp(regs + 3 * 16, "4433000000000000", 16), ==, 0);

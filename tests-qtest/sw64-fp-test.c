@@ -241,7 +241,7 @@ static void test_fpcr(void)
 #define FPCR_QUIET      0x600e000000000000ULL   /* INED UNFD OVFD DZED INVD */
 #define FPCR_STATUS(x)  ((uint64_t)(x) << 52)   /* INV0 DZE0 OVF0 UNF0 INE0 */
 #define FPCR_SUM        (1ULL << 63)
-#define FPCR_RESET      0x680e800000000000ULL   /* ieee_swcr_to_fpcr(0) | DYN 2 */
+#define FPCR_RESET      0x680e800000000000ULL   /* swcr_to_fpcr(0), DYN 2 */
 #define FP_NREC         1500                    /* operand records */
 #if defined(__aarch64__) || defined(__arm__)
 #define HOST_TININESS_BEFORE true

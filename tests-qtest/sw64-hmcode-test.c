@@ -901,25 +901,44 @@ static void test_banked_registers(void)
 /*
  * core4's long branch and CSR set/clear (notes §8.1), which its HMcode
  * uses on its reset path: lbr jumps disp26 words from the next
- * instruction without a link; csrrs/csrrc (HMcode mode) OR Ra into a
- * CSR and clear Ra's bits, writing no register.  On core3 all three
- * are OPCDEC.
+ * instruction without a link, forward, backward and further than 21
+ * bits reach; csrrs/csrrc OR Ra into a CSR and clear Ra's bits,
+ * writing no register, in HMcode mode (OPCDEC in kernel mode, where
+ * this model has no CSR access yet).  On core3 all three are OPCDEC.
  */
 static void test_lbr_csrrs(const void *data)
 {
     const char *board = data;
-    bool core4 = core_of(board)->core4;
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    Asm *a = asm_new_core(core_of(board));
+    const uint64_t far = 0x2000000;     /* 8M words away: > 21 bits */
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
+    Trip t;
+    int fwd, res0, far_at, cont, back;
 
     vec_all_faults(a);
+    vec_syscall(a, 0x01);
     prologue(a);
+    data_through_kseg(a);
+    emit(a, enc_mem(OP_LDI, 0, 0x77, R_ZERO));
+    emit(a, enc_mem(OP_LDI, 26, 0x66, R_ZERO));
     emit(a, enc_mem(OP_LDI, 3, 7, R_ZERO));
-    emit(a, sw_op(0x1D) | 1);                   /* lbr over the next one */
+    /*
+     * core4: fwd jumps forward to `back`, which jumps back to res0;
+     * far_at jumps to `far`, whose lbr (written by the test) comes back
+     * to cont.  core3: each lbr is OPCDEC and falls through.
+     */
+    fwd = emit(a, 0);
     emit(a, enc_mem(OP_LDI, 3, 9, R_ZERO));
+    res0 = here(a);
     res(a, 3, 0);
+    far_at = emit(a, 0);
+    cont = here(a);
+    res(a, 0, 4);
+    res(a, 26, 5);
     li(a, 1, 0xf0);
     emit(a, enc_csr(true, 1, CSR_SOFTCSR0));
     li(a, 1, 0x0f);
@@ -927,27 +946,47 @@ static void test_lbr_csrrs(const void *data)
     emit(a, sw_op(0x06) | 1 << 21 | 2 << 16 | 0xfc00 | CSR_SOFTCSR0);
     emit(a, enc_csr(false, 4, CSR_SOFTCSR0));
     res(a, 4, 1);
+    res(a, 1, 6);                               /* Ra not written */
     li(a, 1, 0x30);
     emit(a, sw_op(0x06) | 1 << 21 | 2 << 16 | 0xfd00 | CSR_SOFTCSR0);
     emit(a, enc_csr(false, 4, CSR_SOFTCSR0));
     res(a, 4, 2);
     res(a, 2, 3);                               /* Rb unchanged */
+    /* kernel mode: csrrs is HMcode mode's here, OPCDEC */
+    trip_go(a, &t, c->kmode);
+    emit(a, sw_op(0x06) | 1 << 21 | 0xfc00 | CSR_SOFTCSR0);
+    trip_back(a, &t);
+    emit(a, enc_csr(false, 4, CSR_SOFTCSR0));
+    res(a, 4, 7);
     epilogue(a);
+    back = emit(a, sw_op(0x1D) | ((res0 - (here(a) + 1)) & 0x3ffffff));
+    g_array_index(a->code, uint32_t, fwd) =
+        sw_op(0x1D) | ((back - (fwd + 1)) & 0x3ffffff);
+    g_array_index(a->code, uint32_t, far_at) =
+        sw_op(0x1D) | (((far - addr_of(far_at + 1)) / 4) & 0x3ffffff);
 
-    qts = prog_go(a, args, &elf);
+    qts = prog_start(a, args, &elf);
+    qtest_writel(qts, far, sw_op(0x1D) |
+                 (((int64_t)(addr_of(cont) - (far + 4)) / 4) & 0x3ffffff));
+    prog_run(qts, 30);
     if (core4) {
         g_assert_cmpuint(result(qts, 0), ==, 7);
         g_assert_cmphex(result(qts, 1), ==, 0xff);
         g_assert_cmphex(result(qts, 2), ==, 0xcf);
-        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+        g_assert_cmphex(result(qts, 4), ==, 0x77);    /* no link */
+        g_assert_cmphex(result(qts, 5), ==, 0x66);
+        g_assert_cmphex(result(qts, 6), ==, 0x0f);
+        g_assert_cmphex(result(qts, 7), ==, 0xcf);
+        /* the kernel-mode csrrs, and the sys_call back */
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
     } else {
-        /* lbr: OPCDEC, then the ldi runs; csrrs/csrrc change nothing */
+        /* two lbr, csrrs, csrrc twice: OPCDEC; and the sys_call back */
         g_assert_cmpuint(result(qts, 0), ==, 9);
         g_assert_cmphex(result(qts, 1), ==, 0xf0);
         g_assert_cmphex(result(qts, 2), ==, 0xf0);
-        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 3);
-        g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 6);
     }
+    g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
     g_assert_cmphex(result(qts, 3), ==, 0x1234);
     prog_end(qts, elf);
     asm_free(a);

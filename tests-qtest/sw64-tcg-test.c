@@ -321,6 +321,331 @@ static void test_alu_differential(const void *data)
 }
 
 /* ------------------------------------------------------------------ */
+/* core4's integer additions (notes §8.1)                               */
+
+typedef struct Op4 {
+    const char *name;
+    int func;
+    bool lit, unary;
+} Op4;
+
+static const Op4 core4_ops[] = {
+    { "divw", 0x11 }, { "udivw", 0x12 }, { "remw", 0x13 }, { "uremw", 0x14 },
+    { "divl", 0x1a }, { "udivl", 0x1b }, { "reml", 0x1c }, { "ureml", 0x1d },
+    { "sbt", 0x2d, true }, { "cbt", 0x2e, true }, { "roll", 0x4b, true },
+    { "sllw", 0x4c, true }, { "srlw", 0x4d, true }, { "sraw", 0x4e, true },
+    { "rolw", 0x4f, true },
+    { "revbh", 0x5b, false, true }, { "revbw", 0x5c, false, true },
+    { "revbl", 0x5d, false, true },
+};
+
+/*
+ * The C model of core4_ops from the notes' semantics (§8.1, the
+ * vendor's emulator): divisions truncate, remainders take the
+ * dividend's sign, 32-bit signed results sign-extended and unsigned
+ * zero-extended; the most negative number over -1 gives itself,
+ * remainder 0 (a project choice; see helper_divrem); the 32-bit shifts
+ * by b & 31 zero-extend, sraw's too; revb* byte-reverse b's low 16, 32,
+ * 64 bits.  B is never a zero divisor here.
+ */
+static uint64_t ref_core4(int func, uint64_t a, uint64_t b)
+{
+    int32_t a32 = a, b32 = b;
+    uint32_t ua = a, ub = b;
+    int n = b & 31;
+
+    switch (func) {
+    case 0x11:
+        return b32 == -1 ? sext32(-(uint32_t)a32) : sext32(a32 / b32);
+    case 0x12:
+        return ua / ub;
+    case 0x13:
+        return b32 == -1 ? 0 : sext32(a32 % b32);
+    case 0x14:
+        return ua % ub;
+    case 0x1a:
+        return (int64_t)b == -1 ? -a : (uint64_t)((int64_t)a / (int64_t)b);
+    case 0x1b:
+        return a / b;
+    case 0x1c:
+        return (int64_t)b == -1 ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+    case 0x1d:
+        return a % b;
+    case 0x2d:
+        return a | 1ULL << (b & 63);
+    case 0x2e:
+        return a & ~(1ULL << (b & 63));
+    case 0x4b:
+        return rol64(a, b & 63);
+    case 0x4c:
+        return (uint32_t)(ua << n);
+    case 0x4d:
+        return ua >> n;
+    case 0x4e:
+        return (uint32_t)(a32 >> n);
+    case 0x4f:
+        return rol32(ua, n);
+    case 0x5b:
+        return bswap16(b);
+    case 0x5c:
+        return bswap32(b);
+    case 0x5d:
+        return bswap64(b);
+    default:
+        g_assert_not_reached();
+    }
+}
+
+#define C4_PAIRS        2000
+#define C4_LIT_A        16
+
+/*
+ * core4's integer operate additions against ref_core4, register forms
+ * over C4_PAIRS operand pairs (the edge values pairwise first), the
+ * literal forms over every literal with C4_LIT_A values of Ra.  On
+ * core3 every one of them is OPCDEC.
+ */
+static void test_core4_alu(const void *data)
+{
+    const char *board = data;
+    bool core4 = core_of(board)->core4;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    int nops = ARRAY_SIZE(core4_ops), ne = ARRAY_SIZE(edges);
+    g_autofree uint64_t *ops = g_new(uint64_t, C4_PAIRS * 2);
+    g_autofree uint64_t *out = NULL;
+    uint64_t seed = 0xc04ec04ec04ec04eULL;
+    Asm *a = asm_new_core(core_of(board));
+    size_t bad = 0, nres, nlit = 0, r;
+    QTestState *qts;
+    char *elf;
+    int i, k, lit, loop;
+
+    for (i = 0; i < C4_PAIRS; i++) {
+        uint64_t x, y;
+
+        if (i < ne * ne) {
+            x = edges[i / ne];
+            y = edges[i % ne];
+        } else {
+            x = rand_operand(&seed);
+            y = rand_operand(&seed);
+        }
+        if ((uint32_t)y == 0) {
+            y |= 5;             /* no zero divisor, 32- or 64-bit */
+        }
+        ops[2 * i] = x;
+        ops[2 * i + 1] = y;
+    }
+    for (k = 0; k < nops; k++) {
+        nlit += core4_ops[k].lit ? 256 : 0;
+    }
+    nres = (size_t)C4_PAIRS * nops + C4_LIT_A * nlit;
+    out = g_new(uint64_t, nres);
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, BULK_BASE);
+    li(a, 11, BULK_RES);
+    li(a, 12, C4_PAIRS);
+    loop = here(a);
+    emit(a, enc_mem(OP_LDL, 1, 0, 10));
+    emit(a, enc_mem(OP_LDL, 2, 8, 10));
+    for (k = 0; k < nops; k++) {
+        emit(a, enc_opr(core4_ops[k].func,
+                        core4_ops[k].unary ? R_ZERO : 1, 2, 4));
+        emit(a, enc_mem(OP_STL, 4, 0, 11));
+        emit(a, enc_mem(OP_LDI, 11, 8, 11));
+    }
+    emit(a, enc_mem(OP_LDI, 10, 16, 10));
+    emit(a, enc_oprl(F_SUBL, 12, 1, 12));
+    br_to(a, OP_BNE, 12, loop);
+    li(a, 10, BULK_BASE);
+    li(a, 12, C4_LIT_A);
+    loop = here(a);
+    emit(a, enc_mem(OP_LDL, 1, 0, 10));
+    for (k = 0; k < nops; k++) {
+        if (!core4_ops[k].lit) {
+            continue;
+        }
+        for (lit = 0; lit < 256; lit++) {
+            emit(a, enc_oprl(core4_ops[k].func, 1, lit, 4));
+            emit(a, enc_mem(OP_STL, 4, 0, 11));
+            emit(a, enc_mem(OP_LDI, 11, 8, 11));
+        }
+    }
+    emit(a, enc_mem(OP_LDI, 10, 16, 10));
+    emit(a, enc_oprl(F_SUBL, 12, 1, 12));
+    br_to(a, OP_BNE, 12, loop);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+    qtest_bufwrite(qts, BULK_BASE, ops, C4_PAIRS * 2 * 8);
+    prog_run(qts, 120);
+    if (!core4) {
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, nres);
+        g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+        goto out;
+    }
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 0);
+    qtest_bufread(qts, BULK_RES, out, nres * 8);
+    r = 0;
+    for (i = 0; i < C4_PAIRS; i++) {
+        for (k = 0; k < nops; k++, r++) {
+            uint64_t want = ref_core4(core4_ops[k].func, ops[2 * i],
+                                      ops[2 * i + 1]);
+            uint64_t got = le64_to_cpu(out[r]);
+
+            if (got != want && bad++ < 20) {
+                g_test_message("%s %016" PRIx64 ", %016" PRIx64 ": got %016"
+                               PRIx64 ", want %016" PRIx64,
+                               core4_ops[k].name, ops[2 * i], ops[2 * i + 1],
+                               got, want);
+            }
+        }
+    }
+    for (i = 0; i < C4_LIT_A; i++) {
+        for (k = 0; k < nops; k++) {
+            if (!core4_ops[k].lit) {
+                continue;
+            }
+            for (lit = 0; lit < 256; lit++, r++) {
+                uint64_t want = ref_core4(core4_ops[k].func, ops[2 * i], lit);
+                uint64_t got = le64_to_cpu(out[r]);
+
+                if (got != want && bad++ < 20) {
+                    g_test_message("%s (literal) %016" PRIx64 ", %d: got %016"
+                                   PRIx64 ", want %016" PRIx64,
+                                   core4_ops[k].name, ops[2 * i], lit, got,
+                                   want);
+                }
+            }
+        }
+    }
+    g_assert_cmpuint(bad, ==, 0);
+out:
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * core4's division by zero (notes §8.1): an arithmetic trap (0xB80) with
+ * EXC_SUM = DZE_INT [39], what Linux's do_entArith maps to
+ * SIGFPE/FPE_INTDIV, EXC_PC at the instruction and Rc unwritten; a
+ * 32-bit divisor is its low 32 bits.  addpi/addpis: the next
+ * instruction's address, aligned to 4 bytes / 64 KiB, plus disp13
+ * words / 64 KiB units.  casw/casl: swap Rc in where the word at Rb
+ * equals Ra (casw: its low 32 bits), Rc the old word.  The
+ * post-increment loads and stores of major 0x1E: the access at Rb,
+ * then Rb += disp12 (a load into Rb: the value loaded plus disp12).
+ * On core3 all of them are OPCDEC.
+ */
+static void test_core4_misc(const void *data)
+{
+    const char *board = data;
+    bool core4 = core_of(board)->core4;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(core_of(board));
+    QTestState *qts;
+    char *elf;
+    int div0, div1, pi, pis, n4 = 0;
+
+    vec_all_faults(a);
+    prologue(a);
+    li(a, 10, DATA_BASE);
+    /* division by zero */
+    li(a, 1, 100);
+    li(a, 4, 0x4444);
+    div0 = emit(a, enc_opr(0x1a, 1, R_ZERO, 4));
+    n4++;
+    emit(a, enc_mem(OP_LDL, 3, ST_EXC_SUM, R_GP));
+    res(a, 3, 0);
+    emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
+    res(a, 3, 1);
+    res(a, 4, 2);
+    li(a, 2, 0x100000000ULL);
+    div1 = emit(a, enc_opr(0x11, 1, 2, 4));
+    n4++;
+    emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
+    res(a, 3, 3);
+    /* addpi, addpis */
+    pi = emit(a, sw_op(0x10) | (uint32_t)(-3 & 0x1fff) << 13 | 0x1e << 5 | 5);
+    n4++;
+    res(a, 5, 4);
+    pis = emit(a, sw_op(0x10) | 2 << 13 | 0x1f << 5 | 5);
+    n4++;
+    res(a, 5, 5);
+    /* casl: equal, then not; casw compares the low 32 bits */
+    li(a, 6, 0x1111222233334444ULL);
+    emit(a, enc_mem(OP_STL, 6, 0, 10));
+    li(a, 7, 0x5555);
+    emit(a, enc_opr(0x5f, 6, 10, 7));
+    n4++;
+    res(a, 7, 6);
+    li(a, 7, 0x6666);
+    emit(a, enc_opr(0x5f, 6, 10, 7));
+    n4++;
+    res(a, 7, 7);
+    emit(a, enc_mem(OP_LDL, 3, 0, 10));
+    res(a, 3, 8);
+    li(a, 6, 0xffffffff00005555ULL);
+    li(a, 7, 0x87654321ULL);
+    emit(a, enc_opr(0x5e, 6, 10, 7));
+    n4++;
+    res(a, 7, 9);
+    emit(a, enc_mem(OP_LDL, 3, 0, 10));
+    res(a, 3, 10);
+    /* post-increment: ldl_a, stw_a, ldw_a into Rb */
+    li(a, 11, DATA_BASE + 0x40);
+    li(a, 3, 0x0102030405060708ULL);
+    emit(a, enc_mem(OP_STL, 3, 0, 11));
+    emit(a, enc_mem12(0x1E, 0x3, 12, 8, 11));       /* ldl_a $12,8($11) */
+    n4++;
+    res(a, 12, 11);
+    res(a, 11, 12);
+    li(a, 13, 0xaabbccdd);
+    emit(a, enc_mem12(0x1E, 0x8, 13, -4, 11));      /* stw_a */
+    n4++;
+    res(a, 11, 13);
+    li(a, 14, DATA_BASE + 0x48);
+    emit(a, enc_mem(OP_LDL, 3, 0, 14));
+    res(a, 3, 14);
+    li(a, 15, DATA_BASE + 0x40);
+    emit(a, enc_mem12(0x1E, 0x2, 15, 16, 15));      /* ldw_a $15,16($15) */
+    n4++;
+    res(a, 15, 15);
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    if (!core4) {
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, n4);
+        g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+        goto out;
+    }
+    g_assert_cmphex(result(qts, 0), ==, 1ULL << 39);
+    g_assert_cmphex(result(qts, 1), ==, addr_of(div0));
+    g_assert_cmphex(result(qts, 2), ==, 0x4444);
+    g_assert_cmphex(result(qts, 3), ==, addr_of(div1));
+    g_assert_cmphex(result(qts, 4), ==, addr_of(pi + 1) - 12);
+    g_assert_cmphex(result(qts, 5), ==,
+                    (addr_of(pis + 1) & ~0xffffULL) + 2 * 0x10000);
+    g_assert_cmphex(result(qts, 6), ==, 0x1111222233334444ULL);
+    g_assert_cmphex(result(qts, 7), ==, 0x5555);
+    g_assert_cmphex(result(qts, 8), ==, 0x5555);
+    g_assert_cmphex(result(qts, 9), ==, 0x5555);
+    g_assert_cmphex(result(qts, 10), ==, 0x87654321ULL);
+    g_assert_cmphex(result(qts, 11), ==, 0x0102030405060708ULL);
+    g_assert_cmphex(result(qts, 12), ==, DATA_BASE + 0x48);
+    g_assert_cmphex(result(qts, 13), ==, DATA_BASE + 0x44);
+    g_assert_cmphex(result(qts, 14), ==, 0xaabbccdd);
+    g_assert_cmphex(result(qts, 15), ==, 0x05060708 + 16);
+    /* the two divisions by zero */
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
+out:
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/* ------------------------------------------------------------------ */
 /* Instruction by instruction                                           */
 
 /* ldi/ldih sign extension and bases; $31 reads zero, ignores writes */
@@ -905,12 +1230,12 @@ static void test_opcdec_bus_error(const void *data)
     bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s", board);
     const uint32_t illegal[] = {
-        sw_op(0x1E),                            /* free major */
+        sw_op(0x1E) | 0xc000,                   /* 0x1E: no function C */
         sw_op(0x18) | 0x26 << 5,               /* FP operate: no 0x26 */
         sw_op(0x1A) | 1 << 21,                  /* SIMD operate */
         enc_misc(0x1234, 1),                    /* misc function */
         enc_opr(0x7F, 1, 2, 3),                 /* operate function */
-        enc_opr(0x11, 1, 2, 3),                 /* divw: not yet */
+        enc_opr(core4 ? 0x15 : 0x11, 1, 2, 3),  /* core3: no divw */
         enc_oprl(F_CTPOP, R_ZERO, 5, 3),        /* ctpop has no literal */
         /* core4 ldw_inc, core3 ldd_nc (FP/SIMD: not yet) */
         enc_mem12(OP_LLSC, core4 ? 0x2 : 0xC, 1, 0, 10),
@@ -1162,9 +1487,23 @@ static void llsc_add(Asm *a, bool core4, int addr_reg)
     br_to(a, OP_BEQ, 1, retry);
 }
 
+/* core4: the same with a casl loop: load, add 1, casl, retry if it lost */
+static void cas_add(Asm *a, bool core4, int addr_reg)
+{
+    int retry = here(a);
+
+    emit(a, enc_mem(OP_LDL, 1, 0, addr_reg));
+    emit(a, enc_oprl(F_ADDL, 1, 1, 2));
+    emit(a, enc_opr(0x5f, 1, addr_reg, 2));     /* casl $1,$addr,$2 */
+    emit(a, enc_opr(F_CMPEQ, 1, 2, 2));
+    br_to(a, OP_BEQ, 2, retry);
+}
+
 static void test_smp_llsc(const void *data)
 {
-    const char *board = data;
+    g_auto(GStrv) words = g_strsplit(data, " ", 2);
+    const char *board = words[0];
+    void (*add)(Asm *, bool, int) = words[1] ? cas_add : llsc_add;
     const Core *c = core_of(board);
     bool core4 = c->core4;
     g_autofree char *args = g_strdup_printf("-M %s -smp %d", board,
@@ -1186,10 +1525,10 @@ static void test_smp_llsc(const void *data)
     emit(a, enc_mem(OP_STL, 15, 0, 14));
     li(a, 16, SMP_LOOPS);
     loop = here(a);
-    llsc_add(a, core4, 10);
+    add(a, core4, 10);
     emit(a, enc_oprl(F_SUBL, 16, 1, 16));
     br_to(a, OP_BNE, 16, loop);
-    llsc_add(a, core4, 11);
+    add(a, core4, 11);
     /* the others halt; CPU 0 waits for all, then ends */
     fix = emit(a, 0);
     wait = here(a);
@@ -1257,7 +1596,8 @@ static const struct {
     { 0, "lldl $1,-16($10)" },
     { 0, "lstw $2,2047($10)" },
     { 0, "pri_ldl/p $1,8($2)" },
-    { 0, ".long 0x78000000" },
+    { 0, "ldbu_a $0,0($0)" },
+    { 0, ".long 0x7800c000" },
     { 0, ".long 0x48000fe3" },
     { 0, ".long 0x48000b03" },
     { 0, ".long 0x18001234" },
@@ -1276,7 +1616,7 @@ static const struct {
     { 0, "fcvtdl_z $f4,$f5" },
     { 0, "fnmsd $f1,$f2,$f3,$f4" },
     { 0, ".long 0x600004c0" },
-    { 0, "lbr $31," },
+    { 0, "lbr " },
     { 0, "csrrs $1,0xe0" },
     { 0, "csrrc $2,0x30" },
     { 0, "ldl_set $1,8($2)" },
@@ -1332,6 +1672,7 @@ static void test_disas(void)
     words[i++] = enc_mem12(OP_LLSC, LLSC_LSTW, 2, 2047, 10);
     words[i++] = enc_mem12(OP_PRI_LD, 1, 1, 8, 2);
     words[i++] = sw_op(0x1E);
+    words[i++] = sw_op(0x1E) | 0xc000;      /* no such function */
     words[i++] = enc_oprl(0x7F, 0, 0, 3);
     words[i++] = enc_oprl(F_CTPOP, 0, 0x5, 3) & ~(0xff << 13);
     words[i++] = sw_op(0x06) | 0x1234;
@@ -1350,7 +1691,7 @@ static void test_disas(void)
     words[i++] = enc_fp(FP_FCVTDL_Z, 31, 4, 5);
     words[i++] = enc_fsel(FMA_FNMSD, 1, 2, 3, 4);
     words[i++] = enc_fp(0x26, 0, 0, 0);       /* no such function */
-    words[i++] = sw_op(0x1D) | 0x3ffffff;     /* lbr, core4's */
+    words[i++] = sw_op(0x1D) | 0x100000;      /* lbr: disp26, 2^20 */
     words[i++] = sw_op(0x06) | 1 << 21 | 0xfce0;
     words[i++] = sw_op(0x06) | 2 << 21 | 0xfd30;
     words[i++] = enc_mem12(OP_LLSC, 7, 1, 8, 2);
@@ -1369,9 +1710,10 @@ static void test_disas(void)
         const char *text = disas_cases[i].text;
 
         g_assert_nonnull(lines[i]);
-        if (g_str_has_suffix(text, ",")) {
-            /* a branch: the target follows */
-            int32_t disp = sextract32(words[i], 0, 21);
+        if (g_str_has_suffix(text, ",") || g_str_has_suffix(text, " ")) {
+            /* a branch: the target follows (lbr: 26 bits of words) */
+            int32_t disp = sextract32(words[i], 0,
+                                      g_str_has_prefix(text, "lbr") ? 26 : 21);
 
             want = g_strdup_printf("0x%08" PRIx64 ":  %s0x%" PRIx64,
                                    base + 4 * i, text,
@@ -1402,7 +1744,7 @@ static void test_in_asm(void)
     prologue(a);
     emit(a, enc_mem(OP_LDI, 1, 16, R_ZERO));
     emit(a, enc_opr(F_XOR, 1, 2, 3));
-    emit(a, sw_op(0x1E));
+    emit(a, sw_op(0x1E) | 0xc000);
     epilogue(a);
     args = g_strdup_printf("-M core3 -d in_asm -D %s", log);
     qts = prog_go(a, args, &elf);
@@ -1411,7 +1753,7 @@ static void test_in_asm(void)
     g_assert_nonnull(strstr(logtext, "ldih $29,64($31)"));
     g_assert_nonnull(strstr(logtext, "ldi $1,16($31)"));
     g_assert_nonnull(strstr(logtext, "xor $1,$2,$3"));
-    g_assert_nonnull(strstr(logtext, ".long 0x78000000"));
+    g_assert_nonnull(strstr(logtext, ".long 0x7800c000"));
     /* the OPCDEC handler was translated too */
     g_assert_nonnull(strstr(logtext, "pri_rcsr $28,0xe"));
     unlink(log);
@@ -1547,6 +1889,8 @@ int main(int argc, char **argv)
         { "opcdec-bus-error", test_opcdec_bus_error },
         { "smp4-llsc", test_smp_llsc },
         { "atomics", test_atomics },
+        { "core4-alu", test_core4_alu },
+        { "core4-misc", test_core4_misc },
     };
 
     g_test_init(&argc, &argv, NULL);
@@ -1560,6 +1904,8 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-tcg/page-end", test_page_end);
     qtest_add_func("sw64-tcg/disas", test_disas);
     qtest_add_func("sw64-tcg/in-asm", test_in_asm);
+    qtest_add_data_func("sw64-tcg/core4/smp4-casl", "core4 casl",
+                        test_smp_llsc);
     if (g_test_perf()) {
         qtest_add_func("sw64-tcg/bench", test_bench);
     }
