@@ -562,6 +562,8 @@ static void test_core4_misc(const void *data)
     emit(a, enc_mem(OP_LDL, 3, ST_EXC_PC, R_GP));
     res(a, 3, 1);
     res(a, 4, 2);
+    emit(a, enc_mem(OP_LDL, 3, ST_VEC, R_GP));
+    res(a, 3, 23);
     li(a, 2, 0x100000000ULL);
     div1 = emit(a, enc_opr(0x11, 1, 2, 4));
     n4++;
@@ -587,13 +589,21 @@ static void test_core4_misc(const void *data)
     res(a, 7, 7);
     emit(a, enc_mem(OP_LDL, 3, 0, 10));
     res(a, 3, 8);
-    li(a, 6, 0xffffffff00005555ULL);
-    li(a, 7, 0x87654321ULL);
+    li(a, 6, 0xdeadbeef80000001ULL);
+    emit(a, enc_mem(OP_STL, 6, 0, 10));
+    li(a, 6, 0x1234567880000001ULL);
+    li(a, 7, 0xffffffff12345678ULL);
     emit(a, enc_opr(0x5e, 6, 10, 7));
     n4++;
     res(a, 7, 9);
     emit(a, enc_mem(OP_LDL, 3, 0, 10));
     res(a, 3, 10);
+    li(a, 7, 0x99);                             /* casw, not equal */
+    emit(a, enc_opr(0x5e, 6, 10, 7));
+    n4++;
+    res(a, 7, 16);
+    emit(a, enc_mem(OP_LDL, 3, 0, 10));
+    res(a, 3, 17);
     /* post-increment: ldl_a, stw_a, ldw_a into Rb */
     li(a, 11, DATA_BASE + 0x40);
     li(a, 3, 0x0102030405060708ULL);
@@ -613,6 +623,27 @@ static void test_core4_misc(const void *data)
     emit(a, enc_mem12(0x1E, 0x2, 15, 16, 15));      /* ldw_a $15,16($15) */
     n4++;
     res(a, 15, 15);
+    /* flds_a converts; dpfhr moves nothing; ldl_a into $31 no access */
+    li(a, 16, DATA_BASE + 0x80);
+    li(a, 3, 0x3f800000);
+    emit(a, enc_mem(OP_STL, 3, 0, 16));
+    emit(a, enc_mem12(0x1E, 0x4, 1, 4, 16));        /* flds_a $f1,4($16) */
+    n4++;
+    emit(a, enc_fimov(false, 1, 3));
+    res(a, 3, 18);
+    emit(a, enc_mem12(0x1E, 0xE, 0, 64, 16));       /* dpfhr */
+    n4++;
+    res(a, 16, 19);
+    li(a, 17, DATA_BASE + 0x81);
+    emit(a, enc_mem12(0x1E, 0x3, R_ZERO, 8, 17));   /* ldl_a $31 */
+    n4++;
+    res(a, 17, 20);
+    /* a fault (UNALIGN) leaves Rb as it was */
+    emit(a, enc_mem12(0x1E, 0x3, 3, 8, 17));        /* ldl_a $3,8($17) */
+    n4++;
+    res(a, 17, 21);
+    emit(a, enc_mem(OP_LDL, 3, ST_VEC, R_GP));
+    res(a, 3, 22);
     epilogue(a);
 
     qts = prog_go(a, args, &elf);
@@ -625,21 +656,29 @@ static void test_core4_misc(const void *data)
     g_assert_cmphex(result(qts, 1), ==, addr_of(div0));
     g_assert_cmphex(result(qts, 2), ==, 0x4444);
     g_assert_cmphex(result(qts, 3), ==, addr_of(div1));
+    g_assert_cmphex(result(qts, 23), ==, 0xB80);
     g_assert_cmphex(result(qts, 4), ==, addr_of(pi + 1) - 12);
     g_assert_cmphex(result(qts, 5), ==,
                     (addr_of(pis + 1) & ~0xffffULL) + 2 * 0x10000);
     g_assert_cmphex(result(qts, 6), ==, 0x1111222233334444ULL);
     g_assert_cmphex(result(qts, 7), ==, 0x5555);
     g_assert_cmphex(result(qts, 8), ==, 0x5555);
-    g_assert_cmphex(result(qts, 9), ==, 0x5555);
-    g_assert_cmphex(result(qts, 10), ==, 0x87654321ULL);
+    g_assert_cmphex(result(qts, 9), ==, 0x80000001ULL);
+    g_assert_cmphex(result(qts, 10), ==, 0xdeadbeef12345678ULL);
+    g_assert_cmphex(result(qts, 16), ==, 0x12345678ULL);
+    g_assert_cmphex(result(qts, 17), ==, 0xdeadbeef12345678ULL);
     g_assert_cmphex(result(qts, 11), ==, 0x0102030405060708ULL);
     g_assert_cmphex(result(qts, 12), ==, DATA_BASE + 0x48);
     g_assert_cmphex(result(qts, 13), ==, DATA_BASE + 0x44);
     g_assert_cmphex(result(qts, 14), ==, 0xaabbccdd);
     g_assert_cmphex(result(qts, 15), ==, 0x05060708 + 16);
-    /* the two divisions by zero */
-    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
+    g_assert_cmphex(result(qts, 18), ==, 0x3ff0000000000000ULL);
+    g_assert_cmphex(result(qts, 19), ==, DATA_BASE + 0x84);  /* flds_a +4 */
+    g_assert_cmphex(result(qts, 20), ==, DATA_BASE + 0x89);
+    g_assert_cmphex(result(qts, 21), ==, DATA_BASE + 0x89);
+    g_assert_cmphex(result(qts, 22), ==, VEC_UNALIGN);
+    /* the two divisions by zero (ARITH), the misaligned ldl_a */
+    g_assert_cmpuint(status(qts, ST_TRAPS), ==, 3);
 out:
     prog_end(qts, elf);
     asm_free(a);
@@ -1619,6 +1658,10 @@ static const struct {
     { 0, "lbr " },
     { 0, "csrrs $1,0xe0" },
     { 0, "csrrc $2,0x30" },
+    { 0, "addpi -3,$5" },
+    { 0, "casw $6,$10,$7" },
+    { 0, "revbh $2,$3" },
+    { 0, "divw $1,$2,$3" },
     { 0, "ldl_set $1,8($2)" },
 };
 
@@ -1694,6 +1737,10 @@ static void test_disas(void)
     words[i++] = sw_op(0x1D) | 0x100000;      /* lbr: disp26, 2^20 */
     words[i++] = sw_op(0x06) | 1 << 21 | 0xfce0;
     words[i++] = sw_op(0x06) | 2 << 21 | 0xfd30;
+    words[i++] = sw_op(0x10) | (uint32_t)(-3 & 0x1fff) << 13 | 0x1e << 5 | 5;
+    words[i++] = enc_opr(0x5e, 6, 10, 7);
+    words[i++] = enc_opr(0x5b, R_ZERO, 2, 3);
+    words[i++] = enc_opr(0x11, 1, 2, 3);
     words[i++] = enc_mem12(OP_LLSC, 7, 1, 8, 2);
     g_assert_cmpint(i, ==, ARRAY_SIZE(disas_cases));
 
