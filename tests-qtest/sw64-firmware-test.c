@@ -155,23 +155,30 @@ static char *payload_file(Asm *p)
     return path;
 }
 
+/* Wait up to 10 s for the payload's done word (the test then checks it) */
+static void wait_payload(QTestState *qts)
+{
+    int i;
+
+    for (i = 0; i < 1000; i++) {
+        if (qtest_readq(qts, RES_PA + 8 * SLOT_DONE) == DONE_MAGIC) {
+            return;
+        }
+        g_usleep(10 * 1000);
+    }
+    g_test_message("the payload did not finish in 10 s");
+}
+
 /* Run the payload P under the vendor's HMcode until it stores DONE */
 static QTestState *run_payload(const char *hmcode, Asm *p, char **payload)
 {
     QTestState *qts;
-    int i;
 
     *payload = payload_file(p);
     qts = qtest_initf("-M core3 -smp 2 -m 1G -accel tcg -bios %s "
                       "-device loader,file=%s,addr=0x%llx,force-raw=on",
                       hmcode, *payload, (unsigned long long)PAYLOAD_PA);
-    for (i = 0; i < 1000; i++) {
-        if (qtest_readq(qts, RES_PA + 8 * SLOT_DONE) == DONE_MAGIC) {
-            return qts;
-        }
-        g_usleep(10 * 1000);
-    }
-    g_test_message("the payload did not finish in 10 s");
+    wait_payload(qts);
     return qts;
 }
 
@@ -420,7 +427,6 @@ static void test_core4_handover(void)
     g_autofree char *payload = NULL;
     Asm *p = asm_new();
     QTestState *qts;
-    int i;
 
     if (!hmcode) {
         asm_free(p);
@@ -435,12 +441,7 @@ static void test_core4_handover(void)
     g_assert_cmpint(symlink(hmcode, hm_link), ==, 0);
     g_assert_cmpint(rename(payload, uefi), ==, 0);
     qts = qtest_initf("-M core4 -smp 2 -m 1G -accel tcg -L %s", dir);
-    for (i = 0; i < 1000; i++) {
-        if (qtest_readq(qts, RES_PA + 8 * SLOT_DONE) == DONE_MAGIC) {
-            break;
-        }
-        g_usleep(10 * 1000);
-    }
+    wait_payload(qts);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_DONE), ==, DONE_MAGIC);
     /* bsr's link: the next word, through the linear map */
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_C4_PC), ==,

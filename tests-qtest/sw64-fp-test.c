@@ -235,6 +235,13 @@ static void test_fpcr(void)
     asm_free(a);
 }
 
+/* $fF = V, through $2 (li, ifmovd) */
+static void fli(Asm *a, int f, uint64_t v)
+{
+    li(a, 2, v);
+    emit(a, enc_fp(FP_IFMOVD, 2, 31, f));
+}
+
 /* ------------------------------------------------------------------ */
 /* FP arithmetic against the host's IEEE 754 arithmetic                 */
 
@@ -832,22 +839,17 @@ static void test_fp_trap(const void *data)
         const FpTrapCase *k = &fp_trap_cases[i];
 
         /* EXC_CTL 0 (wfpcr keeps it), then the case's FPCR */
-        li(a, 2, FPCR_WEN);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 7));
+        fli(a, 7, FPCR_WEN);
         emit(a, enc_fp(FP_WFPCR, 7, 31, 31));
         emit(a, enc_fp(FP_SETFPEC0, 31, 31, 31));
-        li(a, 2, k->fpcr | 2ULL << 58);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 7));
+        fli(a, 7, k->fpcr | 2ULL << 58);
         emit(a, enc_fp(FP_WFPCR, 7, 31, 31));
         if (k->setfpec) {
             emit(a, enc_fp(FP_SETFPEC0 + k->setfpec, 31, 31, 31));
         }
-        li(a, 2, k->a);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 1));
-        li(a, 2, k->b);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 2));
-        li(a, 2, FC_BEFORE);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 3));
+        fli(a, 1, k->a);
+        fli(a, 2, k->b);
+        fli(a, 3, FC_BEFORE);
         emit(a, enc_mem(OP_STL, R_ZERO, ST_EXC_SUM, R_GP));
         at[i] = emit(a, enc_fp(k->func, 1, 2, k->fc));
         emit(a, enc_mem(OP_LDL, 3, ST_EXC_SUM, R_GP));
@@ -940,16 +942,12 @@ static void test_fp_nan(void)
 
     vec_all_faults(a);
     prologue(a);
-    li(a, 2, FPCR_RESET);
-    emit(a, enc_fp(FP_IFMOVD, 2, 31, 7));
+    fli(a, 7, FPCR_RESET);
     for (i = 0; i < ARRAY_SIZE(cases); i++) {
         emit(a, enc_fp(FP_WFPCR, 7, 31, 31));
-        li(a, 2, cases[i].a);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 1));
-        li(a, 2, cases[i].b);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 2));
-        li(a, 2, cases[i].c);
-        emit(a, enc_fp(FP_IFMOVD, 2, 31, 3));
+        fli(a, 1, cases[i].a);
+        fli(a, 2, cases[i].b);
+        fli(a, 3, cases[i].c);
         emit(a, cases[i].fma ? enc_fsel(cases[i].func, 1, 2, 3, 4)
                              : enc_fp(cases[i].func, 1, 2, 4));
         emit(a, enc_fimov(false, 4, 3));

@@ -176,6 +176,20 @@ static uint64_t rand_operand(uint64_t *s)
     }
 }
 
+/* Operand pair I: the edge values pairwise first, then random ones */
+static void operand_pair(int i, uint64_t *seed, uint64_t *x, uint64_t *y)
+{
+    int ne = ARRAY_SIZE(edges);
+
+    if (i < ne * ne) {
+        *x = edges[i / ne];
+        *y = edges[i % ne];
+    } else {
+        *x = rand_operand(seed);
+        *y = rand_operand(seed);
+    }
+}
+
 #define DIFF_PAIRS      10000
 #define DIFF_LIT_A      40
 
@@ -201,15 +215,7 @@ static void test_alu_differential(const void *data)
     size_t n, nl;
 
     for (i = 0; i < DIFF_PAIRS; i++) {
-        int ne = ARRAY_SIZE(edges);
-
-        if (i < ne * ne) {
-            ops[3 * i] = edges[i / ne];
-            ops[3 * i + 1] = edges[i % ne];
-        } else {
-            ops[3 * i] = rand_operand(&seed);
-            ops[3 * i + 1] = rand_operand(&seed);
-        }
+        operand_pair(i, &seed, &ops[3 * i], &ops[3 * i + 1]);
         ops[3 * i + 2] = rand_operand(&seed);
     }
 
@@ -410,7 +416,7 @@ static void test_core4_alu(const void *data)
     const char *board = data;
     bool core4 = core_of(board)->core4;
     g_autofree char *args = g_strdup_printf("-M %s", board);
-    int nops = ARRAY_SIZE(core4_ops), ne = ARRAY_SIZE(edges);
+    int nops = ARRAY_SIZE(core4_ops);
     g_autofree uint64_t *ops = g_new(uint64_t, C4_PAIRS * 2);
     g_autofree uint64_t *out = NULL;
     uint64_t seed = 0xc04ec04ec04ec04eULL;
@@ -421,20 +427,10 @@ static void test_core4_alu(const void *data)
     int i, k, lit, loop;
 
     for (i = 0; i < C4_PAIRS; i++) {
-        uint64_t x, y;
-
-        if (i < ne * ne) {
-            x = edges[i / ne];
-            y = edges[i % ne];
-        } else {
-            x = rand_operand(&seed);
-            y = rand_operand(&seed);
+        operand_pair(i, &seed, &ops[2 * i], &ops[2 * i + 1]);
+        if ((uint32_t)ops[2 * i + 1] == 0) {
+            ops[2 * i + 1] |= 5;    /* no zero divisor, 32- or 64-bit */
         }
-        if ((uint32_t)y == 0) {
-            y |= 5;             /* no zero divisor, 32- or 64-bit */
-        }
-        ops[2 * i] = x;
-        ops[2 * i + 1] = y;
     }
     for (k = 0; k < nops; k++) {
         nlit += core4_ops[k].lit ? 256 : 0;
@@ -714,10 +710,7 @@ static void test_alu_aliasing(const void *data)
     int i, k, f, loop;
 
     for (i = 0; i < DIFF_ALIAS; i++) {
-        int ne = ARRAY_SIZE(edges);
-
-        ops[2 * i] = i < ne * ne ? edges[i / ne] : rand_operand(&seed);
-        ops[2 * i + 1] = i < ne * ne ? edges[i % ne] : rand_operand(&seed);
+        operand_pair(i, &seed, &ops[2 * i], &ops[2 * i + 1]);
     }
     vec_all_faults(a);
     prologue(a);
