@@ -3,9 +3,9 @@
  * (0x35) against ones KVM serves in the kernel (0x1b APIC base, 0x10 TSC).
  *
  * Parameters (-append):
- *   iters=<n>        rdmsr per round (default 10000); 1 warm-up round, then the minimum
- *                    of the rounds, cycles measured with rdtsc around the loop; each
- *                    round times every MSR in turn
+ *   iters=<n>        rdmsr per round (default 10000); 1 warm-up round, then the timed
+ *                    rounds, cycles measured with rdtsc around the loop; each round times
+ *                    every MSR in turn
  *   rounds=<n>       timed rounds (default 5, at most 1000)
  *   msrs=<list>      MSRs to time (default 0x35,0x1b,0x10); the second is the base of the
  *                    ratios
@@ -14,8 +14,12 @@
  *
  * Output: one check per MSR (PASS: it reads without fault; an MSR that faults is reported
  * as FAIL with its vector and not timed), then
- *   KVMPORT-BENCH msr=0x35 cycles=NNNN iters=N rounds=N
- *   KVMPORT-BENCH ratio msr=0x35 base=0x1b x100=NNN      (cycles(msr) * 100 / cycles(base))
+ *   KVMPORT-BENCH msr=0x35 cycles=NNNN iters=N rounds=N   (the fastest round)
+ *   KVMPORT-BENCH ratio msr=0x35 base=0x1b x100=NNN min=NNN max=NNN
+ * x100 is the median over the rounds of cycles(msr) * 100 / cycles(base) within the same
+ * round (min and max its spread): the two loops of a round run back to back, so a host
+ * that slows down for a while slows both, where the fastest rounds of the two MSRs may
+ * come from different moments (a nested guest under TCG drifts by 10% and more).
  * Under TCG rdtsc counts host ticks, so the numbers are only comparable within one run.
  */
 #include "bm.h"
@@ -23,6 +27,8 @@
 #define MAX_MSRS 16
 #define ROUNDS 5
 #define MAX_ROUNDS 1000
+
+static uint64_t cycles[MAX_ROUNDS][MAX_MSRS];
 
 static uint64_t time_rdmsr(uint32_t msr, uint32_t iters)
 {
@@ -36,6 +42,23 @@ static uint64_t time_rdmsr(uint32_t msr, uint32_t iters)
 	}
 	t1 = rdtsc();
 	return t1 - t0;
+}
+
+static void sort_u64(uint64_t *v, uint64_t n)
+{
+	for (uint64_t i = 1; i < n; i++) {
+		uint64_t x = v[i], j = i;
+
+		for (; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* the median of sorted v[0..n-1]; the mean of the middle two for an even n */
+static uint64_t median_u64(const uint64_t *v, uint64_t n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(const char *cmdline)
@@ -79,7 +102,10 @@ int main(const char *cmdline)
 			if (!ok[i])
 				continue;
 			c = time_rdmsr(msrs[i], iters);
-			if (r && c < best[i])	/* round 0 warms up */
+			if (!r)		/* round 0 warms up */
+				continue;
+			cycles[r - 1][i] = c;
+			if (c < best[i])
 				best[i] = c;
 		}
 	}
@@ -88,12 +114,17 @@ int main(const char *cmdline)
 			bench("msr=0x%llx cycles=%llu iters=%llu rounds=%llu", msrs[i],
 			      best[i] / iters, iters, rounds);
 	}
-	if (n >= 2 && ok[1] && best[1]) {
+	if (n >= 2 && ok[1]) {
 		for (int i = 0; i < n; i++) {
+			uint64_t x100[MAX_ROUNDS];
+
 			if (i == 1 || !ok[i])
 				continue;
-			bench("ratio msr=0x%llx base=0x%llx x100=%llu", msrs[i], msrs[1],
-			      best[i] * 100 / best[1]);
+			for (uint64_t r = 0; r < rounds; r++)
+				x100[r] = cycles[r][i] * 100 / (cycles[r][1] ? cycles[r][1] : 1);
+			sort_u64(x100, rounds);
+			bench("ratio msr=0x%llx base=0x%llx x100=%llu min=%llu max=%llu", msrs[i],
+			      msrs[1], median_u64(x100, rounds), x100[0], x100[rounds - 1]);
 		}
 	}
 	report_end();
