@@ -48,6 +48,7 @@
 #define VEC_UNALIGN     0xB00
 #define VEC_DFAULT      0xC80
 #define VEC_OPCDEC      0xD80
+#define VEC_IACV        0xD00
 
 /* The kernel's fixed maps */
 #define KSEG            0xfff0000000000000ULL  /* the linear map */

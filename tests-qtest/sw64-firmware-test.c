@@ -46,7 +46,8 @@ enum {
     SLOT_RAN, SLOT_WHAMI0, SLOT_WHAMI1, SLOT_AFTER_RTI, SLOT_MM_A0,
     SLOT_MM_A1, SLOT_MM_A2, SLOT_MM_PC, SLOT_MM_PS, SLOT_DONE, SLOT_FREQ,
     SLOT_INT_A0, SLOT_INT_COUNT, SLOT_RTC0, SLOT_RTC1, SLOT_AR_A0,
-    SLOT_AR_PC, SLOT_AR_QUOT, SLOT_AR_AFTER, SLOT_C4_PC,
+    SLOT_AR_PC, SLOT_AR_QUOT, SLOT_AR_AFTER, SLOT_C4_PC, SLOT_C4_INT_EN,
+    SLOT_C4_AFTER,
 };
 
 static const struct {
@@ -410,46 +411,133 @@ static void test_core3_arith(void)
     asm_free(p);
 }
 
+#define C4_UEFI_VA      0xfff0000002f00000ULL  /* where core4 UEFI runs */
+
+/*
+ * Run the payload P as the core4 UEFI image under the vendor's core4
+ * HMcode: the vendor's core4 UEFI image is not public, so a stand-in of
+ * its name (c4-uefi-bios-sw) goes into a firmware directory with the
+ * HMcode; *DIR is that directory, for run_core4_end.
+ */
+static QTestState *run_core4(const char *hmcode, Asm *p, int smp, char **dir)
+{
+    g_autofree char *payload = payload_file(p);
+    g_autofree char *hm_link = NULL;
+    g_autofree char *uefi = NULL;
+    QTestState *qts;
+
+    *dir = g_dir_make_tmp("sw64-c4fw-XXXXXX", NULL);
+    g_assert_nonnull(*dir);
+    hm_link = g_build_filename(*dir, "core4-hmcode", NULL);
+    uefi = g_build_filename(*dir, "c4-uefi-bios-sw", NULL);
+    g_assert_cmpint(symlink(hmcode, hm_link), ==, 0);
+    g_assert_cmpint(rename(payload, uefi), ==, 0);
+    qts = qtest_initf("-M core4 -smp %d -m 1G -accel tcg -L %s", smp, *dir);
+    wait_payload(qts);
+    return qts;
+}
+
+static void run_core4_end(QTestState *qts, char *dir)
+{
+    g_autofree char *hm_link = g_build_filename(dir, "core4-hmcode", NULL);
+    g_autofree char *uefi = g_build_filename(dir, "c4-uefi-bios-sw", NULL);
+
+    qtest_quit(qts);
+    unlink(uefi);
+    unlink(hm_link);
+    rmdir(dir);
+    g_free(dir);
+}
+
 /*
  * The vendor's core4 HMcode, -smp 2, runs its reset path (it needs
  * core4's lbr and csrrs) and hands CPU 0 over to the UEFI image at the
  * linear map's 0xfff0000002f00000 in kernel mode (notes §6.2); CPU 1
- * waits without an IPI spinning.  The vendor's core4 UEFI image is not
- * public: a stand-in of that name (c4-uefi-bios-sw) in the firmware
- * path records the address it runs at (bsr's link) and the done word.
+ * waits without an IPI spinning.  The stand-in records the address it
+ * runs at (bsr's link) and the done word.
  */
 static void test_core4_handover(void)
 {
     g_autofree char *hmcode = vendor_file("core4-hmcode");
-    g_autofree char *dir = g_dir_make_tmp("sw64-c4fw-XXXXXX", NULL);
-    g_autofree char *hm_link = g_build_filename(dir, "core4-hmcode", NULL);
-    g_autofree char *uefi = g_build_filename(dir, "c4-uefi-bios-sw", NULL);
-    g_autofree char *payload = NULL;
     Asm *p = asm_new();
     QTestState *qts;
+    char *dir;
 
     if (!hmcode) {
         asm_free(p);
-        rmdir(dir);
         return;
     }
     emit(p, enc_br(OP_BSR, 1, 0));
     res_base(p);
     res(p, 1, SLOT_C4_PC);
     payload_done(p);
-    payload = payload_file(p);
-    g_assert_cmpint(symlink(hmcode, hm_link), ==, 0);
-    g_assert_cmpint(rename(payload, uefi), ==, 0);
-    qts = qtest_initf("-M core4 -smp 2 -m 1G -accel tcg -L %s", dir);
-    wait_payload(qts);
+    qts = run_core4(hmcode, p, 2, &dir);
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_DONE), ==, DONE_MAGIC);
     /* bsr's link: the next word, through the linear map */
     g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_C4_PC), ==,
-                    0xfff0000002f00004ULL);
-    qtest_quit(qts);
-    unlink(uefi);
-    unlink(hm_link);
-    rmdir(dir);
+                    C4_UEFI_VA + 4);
+    run_core4_end(qts, dir);
+    asm_free(p);
+}
+
+/*
+ * core4's CSR instructions in kernel mode against the vendor's core4
+ * HMcode (notes §8.1): the UEFI stand-in (PM 2) reads INT_EN (0x1a, a
+ * CSR the kernel uses), which the HMcode's reset code set to 4; then
+ * reads PRI_BASE (0x0f), which kernel mode may not: the CSR_ACV fault
+ * enters the HMcode's IACV vector, whose handler finds EXC_SUM.CSR_ACV
+ * [38] and calls the kernel's entMM with a0 = the instruction's
+ * address, a1 = 16, a2 = -1 and the frame's PC at the instruction; the
+ * destination keeps its value, and rti resumes after it (the handler
+ * moves the frame's PC on).
+ */
+static void test_core4_csr_acv(void)
+{
+    g_autofree char *hmcode = vendor_file("core4-hmcode");
+    Asm *p = asm_new();
+    QTestState *qts;
+    char *dir;
+    int fix_handler, acv, handler;
+
+    if (!hmcode) {
+        asm_free(p);
+        return;
+    }
+    res_base(p);
+    li32(p, R_SP, (int32_t)(KTEXT | STACK_PA));
+    fix_handler = la_reserve(p);
+    emit(p, enc_mem(OP_LDI, 17, WRENT_MM, R_ZERO));
+    emit(p, enc_sys_call(HMC_WRENT, false));
+    emit(p, enc_csr(false, 3, 0x1a));                   /* INT_EN */
+    res(p, 3, SLOT_C4_INT_EN);
+    emit(p, enc_mem(OP_LDI, 3, 0x22, R_ZERO));
+    acv = emit(p, enc_csr(false, 3, 0x0f));             /* PRI_BASE */
+    res(p, 3, SLOT_C4_AFTER);
+    payload_done(p);
+    /* entMM: record a0-a2 and the frame's PC, skip the csrr, rti */
+    handler = here(p);
+    res_base(p);
+    res(p, 16, SLOT_MM_A0);
+    res(p, 17, SLOT_MM_A1);
+    res(p, 18, SLOT_MM_A2);
+    emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
+    res(p, 1, SLOT_MM_PC);
+    emit(p, enc_mem(OP_LDI, 1, 4, 1));
+    emit(p, enc_mem(OP_STL, 1, 8, R_SP));
+    emit(p, enc_sys_call(HMC_RTI, false));
+    la_fix(p, fix_handler, 16, handler);
+
+    qts = run_core4(hmcode, p, 1, &dir);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_DONE), ==, DONE_MAGIC);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_C4_INT_EN), ==, 4);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_A0), ==,
+                    C4_UEFI_VA + 4 * acv);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_A1), ==, 16);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_A2), ==, -1ULL);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_MM_PC), ==,
+                    C4_UEFI_VA + 4 * acv);
+    g_assert_cmphex(qtest_readq(qts, RES_PA + 8 * SLOT_C4_AFTER), ==, 0x22);
+    run_core4_end(qts, dir);
     asm_free(p);
 }
 
@@ -585,6 +673,7 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-firmware/core3/timer", test_core3_timer);
     qtest_add_func("sw64-firmware/core3/arith", test_core3_arith);
     qtest_add_func("sw64-firmware/core4/handover", test_core4_handover);
+    qtest_add_func("sw64-firmware/core4/csr-acv", test_core4_csr_acv);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp1",
                         GINT_TO_POINTER(1), test_core3_uefi_shell);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp2",

@@ -903,8 +903,8 @@ static void test_banked_registers(void)
  * uses on its reset path: lbr jumps disp26 words from the next
  * instruction without a link, forward, backward and further than 21
  * bits reach; csrrs/csrrc OR Ra into a CSR and clear Ra's bits,
- * writing no register, in HMcode mode (OPCDEC in kernel mode, where
- * this model has no CSR access yet).  On core3 all three are OPCDEC.
+ * writing no register, in HMcode mode and on a CSR kernel mode may use
+ * (csr-modes has the rest).  On core3 all three are OPCDEC.
  */
 static void test_lbr_csrrs(const void *data)
 {
@@ -952,9 +952,10 @@ static void test_lbr_csrrs(const void *data)
     emit(a, enc_csr(false, 4, CSR_SOFTCSR0));
     res(a, 4, 2);
     res(a, 2, 3);                               /* Rb unchanged */
-    /* kernel mode: csrrs is HMcode mode's here, OPCDEC */
+    /* kernel mode: csrrs 0x30 into a soft CSR */
     trip_go(a, &t, c->kmode);
-    emit(a, sw_op(0x06) | 1 << 21 | 0xfc00 | CSR_SOFTCSR0);
+    emit(a, enc_mem(OP_LDI, 3, 0x30, R_ZERO));
+    emit(a, sw_op(0x06) | 3 << 21 | 0xfc00 | CSR_SOFTCSR0);
     trip_back(a, &t);
     emit(a, enc_csr(false, 4, CSR_SOFTCSR0));
     res(a, 4, 7);
@@ -976,9 +977,9 @@ static void test_lbr_csrrs(const void *data)
         g_assert_cmphex(result(qts, 4), ==, 0x77);    /* no link */
         g_assert_cmphex(result(qts, 5), ==, 0x66);
         g_assert_cmphex(result(qts, 6), ==, 0x0f);
-        g_assert_cmphex(result(qts, 7), ==, 0xcf);
-        /* the kernel-mode csrrs, and the sys_call back */
-        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 2);
+        g_assert_cmphex(result(qts, 7), ==, 0xff);
+        /* the sys_call back */
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 1);
     } else {
         /* two lbr, csrrs, csrrc twice: OPCDEC; and the sys_call back */
         g_assert_cmpuint(result(qts, 0), ==, 9);
@@ -986,8 +987,149 @@ static void test_lbr_csrrs(const void *data)
         g_assert_cmphex(result(qts, 2), ==, 0xf0);
         g_assert_cmpuint(status(qts, ST_TRAPS), ==, 6);
     }
-    g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+    if (!core4) {
+        g_assert_cmphex(status(qts, ST_VEC), ==, VEC_OPCDEC);
+    }
     g_assert_cmphex(result(qts, 3), ==, 0x1234);
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/* Results N..N+2 = the last trap's vector, EXC_PC and EXC_SUM */
+static void res_trap(Asm *a, int n)
+{
+    static const int st[] = { ST_VEC, ST_EXC_PC, ST_EXC_SUM };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(st); i++) {
+        emit(a, enc_mem(OP_LDL, 3, st[i], R_GP));
+        res(a, 3, n + i);
+    }
+}
+
+#define VA_UCODE        0x200000000ULL  /* user code: L1 0, L2 1, L3 0 */
+
+/*
+ * CSR instructions by mode (notes §8.1).  core4: kernel mode (PM 1, and
+ * PM 2, the guest kernel's and UEFI's) runs csrr, csrw, csrrs and csrrc
+ * on the CSRs Linux's core4 kernel uses (a soft CSR, CID); on another
+ * (PRI_BASE), and on any from user mode, each is a CSR_ACV fault: IACV
+ * (0xD00) with EXC_SUM.CSR_ACV [38], EXC_PC at the instruction, the
+ * destination unwritten.  core3: pri_rcsr and pri_wcsr outside HMcode
+ * mode are OPCDEC.  User code runs from a page the test maps.
+ */
+static void test_csr_modes(const void *data)
+{
+    const char *board = data;
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
+    int kmode = c->kmode;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    const uint64_t l1 = PT_BASE, l2 = PT_BASE + 0x2000;
+    const uint64_t l3 = PT_BASE + 0x4000, l4 = PT_BASE + 0x6000;
+    Asm *a = asm_new_core(c);
+    QTestState *qts;
+    char *elf;
+    Trip t;
+    int i, rd_pri, wr_pri, rd_user, rs_pri;
+
+    vec_all_faults(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    li(a, 1, l1);
+    emit(a, enc_csr(true, 1, core4 ? 0x69 : 0x08));    /* PTBR(_USR) */
+    li(a, 1, 0x5a);
+    emit(a, enc_csr(true, 1, CSR_SOFTCSR0));
+    /* kernel mode */
+    trip_go(a, &t, kmode);
+    li(a, 3, 0x11);
+    emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
+    res(a, 3, 0);
+    li(a, 4, 0xa5);
+    emit(a, enc_csr(true, 4, CSR_SOFTCSR0));
+    li(a, 5, 0x100);
+    emit(a, sw_op(0x06) | 5 << 21 | 0xfc00 | CSR_SOFTCSR0);    /* csrrs */
+    li(a, 3, 0x22);
+    rd_pri = emit(a, enc_csr(false, 3, c->pri_base));
+    res(a, 3, 1);
+    res_trap(a, 2);
+    wr_pri = emit(a, enc_csr(true, 4, c->pri_base));
+    res_trap(a, 5);
+    rs_pri = emit(a, sw_op(0x06) | 5 << 21 | 0xfd00 | c->pri_base);
+    res_trap(a, 8);
+    trip_back(a, &t);
+    emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
+    res(a, 3, 11);
+    /* PM 2: core4's guest-kernel mode, core3's kernel mode */
+    trip_go(a, &t, 2);
+    li(a, 3, 0x33);
+    emit(a, enc_csr(false, 3, CSR_CID));
+    res(a, 3, 12);
+    trip_back(a, &t);
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    res(a, 3, 13);
+    /* user mode, at VA_UCODE | the code's address */
+    trip_go_at(a, &t, VA_UCODE, 3);
+    li(a, 3, 0x44);
+    rd_user = emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
+    trip_back(a, &t);
+    res(a, 3, 14);                          /* $3 is not banked */
+    res_trap(a, 15);
+    /* sys_call recorded its r23 as ST_EXC_PC, but left EXC_PC alone */
+    emit(a, enc_csr(false, 3, CSR_EXC_PC));
+    res(a, 3, 16);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+#define PTE(pa) (((pa) >> 13) << (core4 ? 24 : 28) | 0x01 /* V */)
+    qtest_writeq(qts, l1, PTE(l2));
+    qtest_writeq(qts, l2 + 1 * 8, PTE(l3));
+    qtest_writeq(qts, l3, PTE(l4));
+    for (i = 0; i < 64; i++) {          /* 512 KiB of code at 1:1 */
+        qtest_writeq(qts, l4 + (CODE_BASE >> 13) * 8 + i * 8,
+                     PTE(CODE_BASE + i * 0x2000ULL));
+    }
+#undef PTE
+    prog_run(qts, 30);
+    if (core4) {
+        g_assert_cmphex(result(qts, 0), ==, 0x5a);
+        g_assert_cmphex(result(qts, 1), ==, 0x22);
+        for (i = 0; i < 3; i++) {
+            int at = (int[]){ rd_pri, wr_pri, rs_pri }[i];
+
+            g_test_message("kernel-mode access %d to PRI_BASE", i);
+            g_assert_cmphex(result(qts, 2 + 3 * i), ==, VEC_IACV);
+            g_assert_cmphex(result(qts, 3 + 3 * i), ==,
+                            (KSEG | addr_of(at)) | kmode);
+            g_assert_cmphex(result(qts, 4 + 3 * i), ==, 1ULL << 38);
+        }
+        g_assert_cmphex(result(qts, 11), ==, 0x1a5);
+        g_assert_cmphex(result(qts, 12), ==, 0);        /* CPU 0's CID */
+        /* three CSR_ACV, two sys_call back */
+        g_assert_cmpuint(result(qts, 13), ==, 5);
+        g_assert_cmphex(result(qts, 14), ==, 0x44);
+        g_assert_cmphex(result(qts, 15), ==, VEC_IACV);
+        g_assert_cmphex(result(qts, 16), ==,
+                        (VA_UCODE | addr_of(rd_user)) | 3);
+        g_assert_cmphex(result(qts, 17), ==, 1ULL << 38);
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 7);
+    } else {
+        /* every access outside HMcode mode is OPCDEC */
+        g_assert_cmphex(result(qts, 0), ==, 0x11);
+        g_assert_cmphex(result(qts, 1), ==, 0x22);
+        g_assert_cmphex(result(qts, 2), ==, VEC_OPCDEC);
+        g_assert_cmphex(result(qts, 3), ==, (KSEG | addr_of(rd_pri)) | kmode);
+        g_assert_cmphex(result(qts, 11), ==, 0x5a);
+        g_assert_cmphex(result(qts, 12), ==, 0x33);
+        /* csrr, csrw, csrrs, 3 PRI_BASE, CID; two sys_calls back */
+        g_assert_cmpuint(result(qts, 13), ==, 9);
+        g_assert_cmphex(result(qts, 14), ==, 0x44);
+        g_assert_cmphex(result(qts, 15), ==, VEC_OPCDEC);
+        g_assert_cmphex(result(qts, 16), ==,
+                        (VA_UCODE | addr_of(rd_user)) | 3);
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 11);
+    }
     prog_end(qts, elf);
     asm_free(a);
 }
@@ -1133,6 +1275,7 @@ int main(int argc, char **argv)
 {
     static const BoardTest per_board[] = {
         { "csr-map", test_csr_map },
+        { "csr-modes", test_csr_modes },
         { "lbr-csrrs", test_lbr_csrrs },
         { "int-clr", test_int_clr },
         { "int-vectors", test_int_vectors },

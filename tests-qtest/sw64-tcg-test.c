@@ -1458,10 +1458,16 @@ static void test_byte_ops(void)
 /*
  * Translation stops at a page boundary: two instructions at the end of
  * RAM run, and the fetch beyond it raises IACV with EXC_PC = the end of
- * RAM (not the start of the TB).  The IACV handler returns to $27.
+ * RAM (not the start of the TB) and EXC_SUM naming the cause as each
+ * core's HMcode reads it: core4 IACV0 [36], core3 none of its causes
+ * (0), whatever EXC_SUM held before (here a CSR_ACV).  The IACV handler
+ * returns to $27.
  */
-static void test_page_end(void)
+static void test_page_end(const void *data)
 {
+    const char *board = data;
+    const Core *c = core_of(board);
+    g_autofree char *args = g_strdup_printf("-M %s -m 64M", board);
     const uint64_t ram_end = 64 * 1024 * 1024;
     const uint32_t iacv[] = {
         enc_mem(OP_LDL, R_AT, ST_TRAPS, R_GP),
@@ -1469,9 +1475,11 @@ static void test_page_end(void)
         enc_mem(OP_STL, R_AT, ST_TRAPS, R_GP),
         enc_csr(false, R_AT, CSR_EXC_PC),
         enc_mem(OP_STL, R_AT, ST_EXC_PC, R_GP),
+        enc_csr(false, R_AT, CSR_EXC_SUM),
+        enc_mem(OP_STL, R_AT, ST_EXC_SUM, R_GP),
         enc_pri_ret(27),
     };
-    Asm *a = asm_new();
+    Asm *a = asm_new_core(c);
     QTestState *qts;
     char *elf;
     int la, back;
@@ -1479,6 +1487,8 @@ static void test_page_end(void)
     vec_all_faults(a);
     vec_put(a, 0xD00, iacv, ARRAY_SIZE(iacv));
     prologue(a);
+    li(a, 1, 1ULL << 38);
+    emit(a, enc_csr(true, 1, CSR_EXC_SUM));
     la = la_reserve(a);
     li(a, 1, ram_end - 8);
     emit(a, enc_mem(OP_JMP, R_ZERO, 0, 1));
@@ -1488,13 +1498,14 @@ static void test_page_end(void)
     res(a, 3, 1);
     epilogue(a);
 
-    qts = prog_start(a, "-M core3 -m 64M", &elf);
+    qts = prog_start(a, args, &elf);
     qtest_writel(qts, ram_end - 8, enc_mem(OP_LDI, 2, 0x22, R_ZERO));
     qtest_writel(qts, ram_end - 4, enc_mem(OP_LDI, 3, 0x33, R_ZERO));
     prog_run(qts, 30);
     g_assert_cmphex(result(qts, 0), ==, 0x22);
     g_assert_cmphex(result(qts, 1), ==, 0x33);
     g_assert_cmphex(status(qts, ST_EXC_PC), ==, ram_end);
+    g_assert_cmphex(status(qts, ST_EXC_SUM), ==, c->core4 ? 1ULL << 36 : 0);
     g_assert_cmpuint(status(qts, ST_TRAPS), ==, 1);
     prog_end(qts, elf);
     asm_free(a);
@@ -1927,6 +1938,7 @@ int main(int argc, char **argv)
         { "llsc", test_llsc },
         { "other-mem", test_other_mem },
         { "opcdec-bus-error", test_opcdec_bus_error },
+        { "page-end", test_page_end },
         { "smp4-llsc", test_smp_llsc },
         { "atomics", test_atomics },
         { "core4-alu", test_core4_alu },
@@ -1941,7 +1953,6 @@ int main(int argc, char **argv)
     qtest_add_data_func("sw64-tcg/misc-icount", "tcg -icount shift=0",
                         test_misc);
     qtest_add_func("sw64-tcg/byte-ops", test_byte_ops);
-    qtest_add_func("sw64-tcg/page-end", test_page_end);
     qtest_add_func("sw64-tcg/disas", test_disas);
     qtest_add_func("sw64-tcg/in-asm", test_in_asm);
     qtest_add_data_func("sw64-tcg/core4/smp4-casl", "core4 casl",
