@@ -412,8 +412,9 @@ static void test_boot_errors(void)
             g_strdup_printf("-bios '%s': it is loaded at 0x10000-0x10004, "
                             "outside the 0x10000 bytes of RAM (-m)", sw64));
     refused(g_strdup_printf("-accel qtest -M core3 -bios %s", bad_entry),
-            g_strdup_printf("-bios '%s': its entry 0x7f00000000 is outside "
-                            "the image loaded at 0x10000-0x10004", bad_entry));
+            g_strdup_printf("-bios '%s': its entry 0x7f00000000, at "
+                            "physical 0x0, is outside the image loaded at "
+                            "0x10000-0x10004", bad_entry));
     /* an ELF32 header with the SW64 machine number */
     memset(elf32, 0, sizeof(elf32));
     memcpy(elf32, "\x7f" "ELF\x01\x01\x01", 7);
@@ -484,9 +485,9 @@ static uint64_t cpu_pc(QTestState *qts, int n)
 }
 
 /*
- * -bios: an HMcode ELF, where every CPU starts; anything else is the
- * UEFI image, loaded at 0x2f00000 (with the default HMcode, which qtest
- * does not need)
+ * -bios: an HMcode ELF, where every CPU starts (also one linked in a
+ * kernel segment); anything else is the UEFI image, loaded at 0x2f00000
+ * (with the default HMcode, which qtest does not need)
  */
 static void test_bios_entry(const void *data)
 {
@@ -512,6 +513,25 @@ static void test_bios_entry(const void *data)
     qtest_qmp_assert_success(qts, "{ 'execute': 'system_reset' }");
     g_assert_cmphex(cpu_pc(qts, 1), ==, 0x10000);
     qtest_quit(qts);
+
+    /*
+     * linked in the kernel-text map and in the linear map: loaded at the
+     * address & ~0xffffffff80000000, and started there (notes §6.1)
+     */
+    for (int i = 0; i < 2; i++) {
+        static const uint64_t va[] = {
+            0xffffffff80030000ULL, 0xfff0000000040000ULL,
+        };
+        g_autofree char *kelf = write_elf(EM_SW64, va[i], code, sizeof(code));
+        uint64_t pa = va[i] & ~0xffffffff80000000ULL;
+
+        qts = qtest_initf("-M %s -smp 2 -bios %s", (const char *)data, kelf);
+        g_assert_cmphex(cpu_pc(qts, 1), ==, pa);
+        qtest_memread(qts, pa, got, sizeof(got));
+        g_assert_cmpmem(got, sizeof(got), code, sizeof(code));
+        qtest_quit(qts);
+        unlink(kelf);
+    }
 
     /* a UEFI image at 0x2f00000; the CPUs start at the HMcode's entry */
     g_assert_true(g_file_open_tmp("sw64-raw-XXXXXX", &raw, NULL) >= 0);

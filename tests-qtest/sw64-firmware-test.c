@@ -22,6 +22,7 @@
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "sw64-asm.h"
+#include "stack-qtest.h"
 
 #define PAYLOAD_PA      0x2f00000ULL
 #define RES_PA          0x800000ULL     /* results */
@@ -60,6 +61,10 @@ static const struct {
       "08ecffe545e1cf5a7ea665beafb8767d2aaf70c810c22865e08d759a41a69634" },
     { "core4-hmcode",
       "74f258e76070ded36e1066092a56c70d944696ac05809f80ac9f0a2e51c6fa19" },
+    { "core3-reset",
+      "161f2cf77fe11e3b2c02cfd60e5c0683aff2c7f6ceccecf8f0cc61b113c48d9f" },
+    { "core4-reset",
+      "412ac69d99011bd00852f1baabfe09c90ab4fe3066c693489f3a0aaa8070ad7c" },
 };
 
 /* The vendor file NAME, checked; NULL (and the test skipped) if not */
@@ -541,6 +546,51 @@ static void test_core4_csr_acv(void)
     asm_free(p);
 }
 
+/*
+ * The vendor's reset images, what the boards boot under KVM (notes §6.1,
+ * §6.3), linked in the kernel segments: core3-reset at
+ * 0xffffffff80010000, core4-reset at 0xfff0000000010000.  Given as
+ * -bios (qtest: nothing runs), each is loaded at its addresses masked
+ * with ~0xffffffff80000000, so that the vCPUs' KVM start PCs reach it:
+ * core3's START_HW_GUEST_RESET (0x1100 into the image) at physical
+ * 0x11100, core4's entry at 0x11000; the CPUs start at the masked entry.
+ */
+static void test_reset_images(void)
+{
+    static const struct {
+        const char *core, *file;
+        uint64_t start, file_off, entry;
+    } img[] = {
+        { "core3", "core3-reset", 0x11100, 0x11100, 0x10000 },
+        { "core4", "core4-reset", 0x11000, 0x1000, 0x11000 },
+    };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(img); i++) {
+        g_autofree char *path = vendor_file(img[i].file);
+        g_autofree char *data = NULL;
+        g_autofree char *regs = NULL;
+        g_autofree char *pc = NULL;
+        uint8_t got[64];
+        gsize len;
+        QTestState *qts;
+
+        if (!path) {
+            return;
+        }
+        g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+        g_assert_cmpuint(len, >=, img[i].file_off + sizeof(got));
+        qts = qtest_initf("-M %s -smp 2 -bios %s", img[i].core, path);
+        qtest_memread(qts, img[i].start, got, sizeof(got));
+        g_assert_cmpmem(got, sizeof(got), data + img[i].file_off,
+                        sizeof(got));
+        pc = g_strdup_printf("PC      %016" PRIx64, img[i].entry);
+        regs = stack_cpu_regs(qts, 1);
+        g_assert_nonnull(strstr(regs, pc));
+        qtest_quit(qts);
+    }
+}
+
 /* Cleared when there is no OCR: the test is then skipped */
 static bool have_ocr = true;
 
@@ -674,6 +724,7 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-firmware/core3/arith", test_core3_arith);
     qtest_add_func("sw64-firmware/core4/handover", test_core4_handover);
     qtest_add_func("sw64-firmware/core4/csr-acv", test_core4_csr_acv);
+    qtest_add_func("sw64-firmware/reset-images", test_reset_images);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp1",
                         GINT_TO_POINTER(1), test_core3_uefi_shell);
     qtest_add_data_func("sw64-firmware/core3/uefi-shell-smp2",

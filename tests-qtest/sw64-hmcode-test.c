@@ -1008,80 +1008,25 @@ static void res_trap(Asm *a, int n)
 }
 
 #define VA_UCODE        0x200000000ULL  /* user code: L1 0, L2 1, L3 0 */
+#define CSR4_SHTCLOCK   0xca
+#define STALE_EXC_SUM   0x1001ULL       /* bits no CSR_ACV sets */
+
+/* csrrs (SET) or csrrc of CSR with Ra */
+static uint32_t enc_csr_setclr(bool set, int ra, int csr)
+{
+    return sw_op(0x06) | ra << 21 | (set ? 0xfc00 : 0xfd00) | csr;
+}
 
 /*
- * CSR instructions by mode (notes §8.1).  core4: kernel mode (PM 1, and
- * PM 2, the guest kernel's and UEFI's) runs csrr, csrw, csrrs and csrrc
- * on the CSRs Linux's core4 kernel uses (a soft CSR, CID); on another
- * (PRI_BASE), and on any from user mode, each is a CSR_ACV fault: IACV
- * (0xD00) with EXC_SUM.CSR_ACV [38], EXC_PC at the instruction, the
- * destination unwritten.  core3: pri_rcsr and pri_wcsr outside HMcode
- * mode are OPCDEC.  User code runs from a page the test maps.
+ * Map VA_UCODE | the program's code 1:1 for user mode (PTBR_USR on
+ * core4, PTBR on core3 set by the program to PT_BASE)
  */
-static void test_csr_modes(const void *data)
+static void map_user_code(QTestState *qts, bool core4)
 {
-    const char *board = data;
-    const Core *c = core_of(board);
-    bool core4 = c->core4;
-    int kmode = c->kmode;
-    g_autofree char *args = g_strdup_printf("-M %s", board);
     const uint64_t l1 = PT_BASE, l2 = PT_BASE + 0x2000;
     const uint64_t l3 = PT_BASE + 0x4000, l4 = PT_BASE + 0x6000;
-    Asm *a = asm_new_core(c);
-    QTestState *qts;
-    char *elf;
-    Trip t;
-    int i, rd_pri, wr_pri, rd_user, rs_pri;
+    int i;
 
-    vec_all_faults(a);
-    vec_syscall(a, 0x01);
-    prologue(a);
-    data_through_kseg(a);
-    li(a, 1, l1);
-    emit(a, enc_csr(true, 1, core4 ? 0x69 : 0x08));    /* PTBR(_USR) */
-    li(a, 1, 0x5a);
-    emit(a, enc_csr(true, 1, CSR_SOFTCSR0));
-    /* kernel mode */
-    trip_go(a, &t, kmode);
-    li(a, 3, 0x11);
-    emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
-    res(a, 3, 0);
-    li(a, 4, 0xa5);
-    emit(a, enc_csr(true, 4, CSR_SOFTCSR0));
-    li(a, 5, 0x100);
-    emit(a, sw_op(0x06) | 5 << 21 | 0xfc00 | CSR_SOFTCSR0);    /* csrrs */
-    li(a, 3, 0x22);
-    rd_pri = emit(a, enc_csr(false, 3, c->pri_base));
-    res(a, 3, 1);
-    res_trap(a, 2);
-    wr_pri = emit(a, enc_csr(true, 4, c->pri_base));
-    res_trap(a, 5);
-    rs_pri = emit(a, sw_op(0x06) | 5 << 21 | 0xfd00 | c->pri_base);
-    res_trap(a, 8);
-    trip_back(a, &t);
-    emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
-    res(a, 3, 11);
-    /* PM 2: core4's guest-kernel mode, core3's kernel mode */
-    trip_go(a, &t, 2);
-    li(a, 3, 0x33);
-    emit(a, enc_csr(false, 3, CSR_CID));
-    res(a, 3, 12);
-    trip_back(a, &t);
-    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
-    res(a, 3, 13);
-    /* user mode, at VA_UCODE | the code's address */
-    trip_go_at(a, &t, VA_UCODE, 3);
-    li(a, 3, 0x44);
-    rd_user = emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
-    trip_back(a, &t);
-    res(a, 3, 14);                          /* $3 is not banked */
-    res_trap(a, 15);
-    /* sys_call recorded its r23 as ST_EXC_PC, but left EXC_PC alone */
-    emit(a, enc_csr(false, 3, CSR_EXC_PC));
-    res(a, 3, 16);
-    epilogue(a);
-
-    qts = prog_start(a, args, &elf);
 #define PTE(pa) (((pa) >> 13) << (core4 ? 24 : 28) | 0x01 /* V */)
     qtest_writeq(qts, l1, PTE(l2));
     qtest_writeq(qts, l2 + 1 * 8, PTE(l3));
@@ -1091,45 +1036,253 @@ static void test_csr_modes(const void *data)
                      PTE(CODE_BASE + i * 0x2000ULL));
     }
 #undef PTE
+}
+
+/*
+ * CSR instructions by mode (notes §8.1).  core4: kernel mode (PM 1, and
+ * PM 2, the guest kernel's and UEFI's) runs csrr, csrw, csrrs and csrrc
+ * on the CSRs Linux's core4 kernel names (a soft CSR, CID); on another
+ * (PRI_BASE, and IS_CTL, which keeps what HMcode writes) each is a
+ * CSR_ACV fault: IACV (0xD00) with EXC_SUM = CSR_ACV [38] (whatever it
+ * held), EXC_PC at the instruction, nothing written.  User mode reads
+ * SHTCLOCK (Linux's core4 vDSO does) and nothing else.  core3: pri_rcsr
+ * and pri_wcsr outside HMcode mode are OPCDEC.  User code runs from a
+ * page the test maps.
+ */
+static void test_csr_modes(const void *data)
+{
+    const char *board = data;
+    const Core *c = core_of(board);
+    bool core4 = c->core4;
+    int kmode = c->kmode;
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(c);
+    QTestState *qts;
+    char *elf;
+    Trip t;
+    int i, at[5], wr_user;
+
+    vec_all_faults(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    li(a, 1, PT_BASE);
+    emit(a, enc_csr(true, 1, core4 ? 0x69 : 0x08));    /* PTBR(_USR) */
+    li(a, 1, 0x5a);
+    emit(a, enc_csr(true, 1, CSR_SOFTCSR0));
+    li(a, 1, 0x77);
+    emit(a, enc_csr(true, 1, CSR4_IS_CTL));
+    li(a, 1, STALE_EXC_SUM);
+    emit(a, enc_csr(true, 1, CSR_EXC_SUM));
+    /* kernel mode */
+    trip_go(a, &t, kmode);
+    li(a, 3, 0x11);
+    emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
+    res(a, 3, 0);
+    li(a, 4, 0xa5);
+    emit(a, enc_csr(true, 4, CSR_SOFTCSR0));
+    li(a, 5, 0x100);
+    emit(a, enc_csr_setclr(true, 5, CSR_SOFTCSR0));
+    li(a, 3, 0x22);
+    at[0] = emit(a, enc_csr(false, 3, c->pri_base));
+    res(a, 3, 1);
+    res_trap(a, 2);
+    at[1] = emit(a, enc_csr(true, 4, CSR4_IS_CTL));
+    res_trap(a, 5);
+    at[2] = emit(a, enc_csr_setclr(true, 5, CSR4_IS_CTL));
+    res_trap(a, 8);
+    at[3] = emit(a, enc_csr_setclr(false, 5, CSR4_IS_CTL));
+    res_trap(a, 11);
+    trip_back(a, &t);
+    emit(a, enc_csr(false, 3, CSR_SOFTCSR0));
+    res(a, 3, 14);
+    emit(a, enc_csr(false, 3, CSR4_IS_CTL));
+    res(a, 3, 15);
+    /* PM 2: core4's guest-kernel mode, core3's kernel mode */
+    trip_go(a, &t, 2);
+    li(a, 3, 0x33);
+    emit(a, enc_csr(false, 3, CSR_CID));
+    res(a, 3, 16);
+    li(a, 3, 0x34);
+    at[4] = emit(a, enc_csr(false, 3, c->pri_base));
+    res(a, 3, 17);
+    res_trap(a, 18);
+    trip_back(a, &t);
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    res(a, 3, 21);
+    /* user mode, at VA_UCODE | the code's address: $3, $8 not banked */
+    trip_go_at(a, &t, VA_UCODE, 3);
+    li(a, 3, 0x44);
+    emit(a, enc_csr(false, 3, CSR4_SHTCLOCK));
+    li(a, 8, 0x55);
+    wr_user = emit(a, enc_csr(true, 8, CSR4_SHTCLOCK));
+    emit(a, enc_csr(false, 8, CSR4_SHTCLOCK));
+    trip_back(a, &t);
+    res(a, 3, 22);
+    res(a, 8, 23);
+    res_trap(a, 24);
+    /* sys_call recorded its r23 as ST_EXC_PC, but left EXC_PC alone */
+    emit(a, enc_csr(false, 3, CSR_EXC_PC));
+    res(a, 3, 25);
+    epilogue(a);
+
+    qts = prog_start(a, args, &elf);
+    map_user_code(qts, core4);
     prog_run(qts, 30);
     if (core4) {
         g_assert_cmphex(result(qts, 0), ==, 0x5a);
         g_assert_cmphex(result(qts, 1), ==, 0x22);
-        for (i = 0; i < 3; i++) {
-            int at = (int[]){ rd_pri, wr_pri, rs_pri }[i];
-
-            g_test_message("kernel-mode access %d to PRI_BASE", i);
+        for (i = 0; i < 4; i++) {
+            g_test_message("kernel-mode access %d", i);
             g_assert_cmphex(result(qts, 2 + 3 * i), ==, VEC_IACV);
             g_assert_cmphex(result(qts, 3 + 3 * i), ==,
-                            (KSEG | addr_of(at)) | kmode);
+                            (KSEG | addr_of(at[i])) | kmode);
             g_assert_cmphex(result(qts, 4 + 3 * i), ==, 1ULL << 38);
         }
-        g_assert_cmphex(result(qts, 11), ==, 0x1a5);
-        g_assert_cmphex(result(qts, 12), ==, 0);        /* CPU 0's CID */
-        /* three CSR_ACV, two sys_call back */
-        g_assert_cmpuint(result(qts, 13), ==, 5);
-        g_assert_cmphex(result(qts, 14), ==, 0x44);
-        g_assert_cmphex(result(qts, 15), ==, VEC_IACV);
-        g_assert_cmphex(result(qts, 16), ==,
-                        (VA_UCODE | addr_of(rd_user)) | 3);
-        g_assert_cmphex(result(qts, 17), ==, 1ULL << 38);
-        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 7);
+        g_assert_cmphex(result(qts, 14), ==, 0x1a5);
+        g_assert_cmphex(result(qts, 15), ==, 0x77);     /* not written */
+        g_assert_cmphex(result(qts, 16), ==, 0);        /* CPU 0's CID */
+        g_assert_cmphex(result(qts, 17), ==, 0x34);
+        g_assert_cmphex(result(qts, 18), ==, VEC_IACV);
+        g_assert_cmphex(result(qts, 19), ==, (KSEG | addr_of(at[4])) | 2);
+        /* five CSR_ACV, two sys_call back */
+        g_assert_cmpuint(result(qts, 21), ==, 7);
+        /* user: SHTCLOCK read; its write faults, the second read not */
+        g_assert_cmphex(result(qts, 22), !=, 0x44);
+        g_assert_cmphex(result(qts, 23), !=, 0x55);
+        g_assert_cmphex(result(qts, 24), ==, VEC_IACV);
+        g_assert_cmphex(result(qts, 25), ==,
+                        (VA_UCODE | addr_of(wr_user)) | 3);
+        g_assert_cmphex(result(qts, 26), ==, 1ULL << 38);
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 9);
     } else {
         /* every access outside HMcode mode is OPCDEC */
         g_assert_cmphex(result(qts, 0), ==, 0x11);
         g_assert_cmphex(result(qts, 1), ==, 0x22);
         g_assert_cmphex(result(qts, 2), ==, VEC_OPCDEC);
-        g_assert_cmphex(result(qts, 3), ==, (KSEG | addr_of(rd_pri)) | kmode);
-        g_assert_cmphex(result(qts, 11), ==, 0x5a);
-        g_assert_cmphex(result(qts, 12), ==, 0x33);
-        /* csrr, csrw, csrrs, 3 PRI_BASE, CID; two sys_calls back */
-        g_assert_cmpuint(result(qts, 13), ==, 9);
-        g_assert_cmphex(result(qts, 14), ==, 0x44);
-        g_assert_cmphex(result(qts, 15), ==, VEC_OPCDEC);
-        g_assert_cmphex(result(qts, 16), ==,
-                        (VA_UCODE | addr_of(rd_user)) | 3);
-        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 11);
+        g_assert_cmphex(result(qts, 3), ==, (KSEG | addr_of(at[0])) | kmode);
+        g_assert_cmphex(result(qts, 14), ==, 0x5a);
+        g_assert_cmphex(result(qts, 15), ==, 0x10000);  /* core3 PRI_BASE */
+        g_assert_cmphex(result(qts, 16), ==, 0x33);
+        g_assert_cmphex(result(qts, 17), ==, 0x34);
+        /* csrr, csrw, csrrs, 4 others, CID, PRI_BASE; two sys_calls */
+        g_assert_cmpuint(result(qts, 21), ==, 11);
+        g_assert_cmphex(result(qts, 22), ==, 0x44);
+        g_assert_cmphex(result(qts, 23), ==, 0x55);
+        g_assert_cmphex(result(qts, 24), ==, VEC_OPCDEC);
+        g_assert_cmphex(result(qts, 25), ==,
+                        (VA_UCODE | addr_of(wr_user + 1)) | 3);
+        g_assert_cmpuint(status(qts, ST_TRAPS), ==, 15);
     }
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/* The CSRs Linux's core4 kernel names (arch/sw_64/include/asm/csr.h) */
+static bool linux_c4_csr(int csr)
+{
+    static const uint8_t named[] = {
+        0x0a, 0x0d, 0x0e, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b,
+        0x1d, 0x1e, 0x1f, 0x20, 0x2d, 0x35, 0x36, 0x37, 0x38, 0x3a,
+        0x3b, 0x3c, 0x48, 0x4e, 0x4f, 0x51, 0x52, 0x53, 0x54, 0x56,
+        0x57, 0x5c, 0x5e, 0x5f, 0x68, 0x69, 0x6a, 0x7a, 0x7b, 0x7c,
+        0x7d, 0x7e, 0x7f, 0xc4, 0xc5, 0xc6, 0xc8, 0xc9, 0xca, 0xcb,
+    };
+    int i;
+
+    if (csr >= 0xd0) {                  /* SOFTCSR0-47 */
+        return true;
+    }
+    for (i = 0; i < ARRAY_SIZE(named); i++) {
+        if (named[i] == csr) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * csrr of each of the 256 CSRs from kernel mode: on core4 exactly those
+ * Linux's csr.h names read without a fault; on core3 none.
+ */
+static void test_csr_sweep(const void *data)
+{
+    const char *board = data;
+    const Core *c = core_of(board);
+    g_autofree char *args = g_strdup_printf("-M %s", board);
+    Asm *a = asm_new_core(c);
+    QTestState *qts;
+    char *elf;
+    Trip t;
+    int i;
+
+    vec_all_faults(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    trip_go(a, &t, c->kmode);
+    for (i = 0; i < 256; i++) {
+        emit(a, enc_csr(false, 3, i));
+        emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+        res(a, 3, i);
+    }
+    trip_back(a, &t);
+    epilogue(a);
+
+    qts = prog_go(a, args, &elf);
+    for (i = 0; i < 256; i++) {
+        bool fault = result(qts, i) != (i ? result(qts, i - 1) : 0);
+
+        if (fault != !(c->core4 && linux_c4_csr(i))) {
+            g_test_message("CSR 0x%02x: %s", i, fault ? "fault" : "read");
+            g_assert_not_reached();
+        }
+    }
+    prog_end(qts, elf);
+    asm_free(a);
+}
+
+/*
+ * core4's kernel enables interrupts with csrw to INT_EN (Linux's
+ * host_irq_enable_fast): an IPI already pending is taken right after
+ * it, also from a loop that runs as chained translation blocks: its
+ * first pass writes 0 to INT_EN (the IPI stays pending), the second -1.
+ */
+static void test_csr_int_en(void)
+{
+    const Core *c = core_of("core4");
+    Asm *a = asm_new_core(c);
+    QTestState *qts;
+    char *elf;
+    Trip t;
+    int loop, fix, done;
+
+    vec_all_faults(a);
+    vec_interrupt(a);
+    vec_syscall(a, 0x01);
+    prologue(a);
+    data_through_kseg(a);
+    emit(a, enc_csr(true, R_ZERO, CSR4_INT_EN));
+    li(a, 12, INTPU_CORE4);
+    send_ii(a, 0, 0);
+    emit(a, enc_mem(OP_LDI, 8, 0, R_ZERO));
+    trip_go(a, &t, c->kmode);
+    loop = emit(a, enc_csr(true, 8, CSR4_INT_EN));
+    emit(a, enc_mem(OP_LDL, 3, ST_TRAPS, R_GP));
+    fix = emit(a, 0);
+    emit(a, enc_mem(OP_LDI, 8, -1, R_ZERO));
+    br_to(a, OP_BR, R_ZERO, loop);
+    done = here(a);
+    patch_br(a, fix, OP_BNE, 3, done);
+    trip_back(a, &t);
+    epilogue(a);
+
+    qts = prog_go(a, "-M core4", &elf);
+    g_assert_cmphex(status(qts, ST_VEC), ==, 0xE00);
+    g_assert_cmphex(status(qts, ST_INT), ==, 1ULL << INT_II0);
+    /* right after the csrw of the second pass */
+    g_assert_cmphex(status(qts, ST_INT_PC), ==,
+                    (KSEG | addr_of(loop + 1)) | c->kmode);
     prog_end(qts, elf);
     asm_free(a);
 }
@@ -1276,6 +1429,7 @@ int main(int argc, char **argv)
     static const BoardTest per_board[] = {
         { "csr-map", test_csr_map },
         { "csr-modes", test_csr_modes },
+        { "csr-sweep", test_csr_sweep },
         { "lbr-csrrs", test_lbr_csrrs },
         { "int-clr", test_int_clr },
         { "int-vectors", test_int_vectors },
@@ -1291,6 +1445,7 @@ int main(int argc, char **argv)
     qtest_add_func("sw64-hmcode/interrupt", test_interrupt);
     qtest_add_func("sw64-hmcode/banked-registers", test_banked_registers);
     qtest_add_func("sw64-hmcode/llsc-interrupt", test_llsc_interrupt);
+    qtest_add_func("sw64-hmcode/core4/csr-int-en", test_csr_int_en);
     qtest_add_data_func("sw64-hmcode/core3/timer-icount",
                         "core3 -icount shift=0", test_timer);
     add_board_tests("sw64-hmcode", per_board, ARRAY_SIZE(per_board));
