@@ -23,13 +23,13 @@ fi
 
 [ -d "$QEMU_DIR/.git" ] || die "no qemu/ tree: run build-scripts/apply.sh first"
 cd "$QEMU_DIR"
-dirty=$(git status --porcelain | head -n 20)
+dirty=$(git status --porcelain | sed -n 1,20p)
 [ -z "$dirty" ] || die "qemu/ has uncommitted changes; commit or discard them first:
 $(sed 's/^/    /' <<<"$dirty")"
 [ -z "$(git rev-list --merges stack-base..HEAD)" ] || die "the stack must be linear (no merges)"
 
 mapfile -t COMMITS < <(git rev-list --reverse stack-base..HEAD)
-first_topic=$(series_entries | head -n1 | cut -d/ -f1)
+first_topic=$(series_entries | sed -n "1s,/.*,,p")  # sed reads it all: no SIGPIPE
 declare -A seen=()
 paths=() prev_dir=${first_topic:-misc}
 for c in "${COMMITS[@]}"; do

@@ -72,7 +72,7 @@ stack_import_pristine() {
 # stack_check_clean WHAT: refuse when qemu/ holds work that is not in patches/.
 stack_check_clean() {
     local dirty head exported
-    dirty=$(git -C "$QEMU_DIR" status --porcelain | head -n 20)
+    dirty=$(git -C "$QEMU_DIR" status --porcelain | sed -n 1,20p)
     if [ -n "$dirty" ]; then
         die "${1}: qemu/ has uncommitted changes:
 $(sed 's/^/    /' <<<"$dirty")
@@ -83,7 +83,7 @@ $(sed 's/^/    /' <<<"$dirty")
     exported=$(git -C "$QEMU_DIR" rev-parse -q --verify refs/stack/exported || echo none)
     if [ "$head" != "$exported" ]; then
         die "${1}: qemu/ has commits that are not exported to patches/:
-$(git -C "$QEMU_DIR" log --oneline "${exported/none/stack-base}..HEAD" 2>/dev/null | head -n 20 | sed 's/^/    /')
+$(git -C "$QEMU_DIR" log --oneline "${exported/none/stack-base}..HEAD" 2>/dev/null | sed -n '1,20s/^/    /p')
   Keep them: build-scripts/export.sh
   Discard them: git -C qemu reset --hard refs/stack/exported"
     fi

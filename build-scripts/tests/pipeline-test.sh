@@ -143,8 +143,8 @@ out=$("$SCRIPTS/apply.sh" 2>&1)
 check "editing the last patch re-applies only that patch" grep -q "(1 applied now)" <<<"$out"
 
 # --- rebase onto a changed upstream ------------------------------------------
-first=$(series_entries | head -n1)
-file=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$PATCHES_DIR/$first" | head -n1)
+first=$(series_entries | sed -n 1p)
+file=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$PATCHES_DIR/$first" | sed -n 1p)
 line=$(sed -n '/^@@/{s/^@@ -\([0-9]*\).*/\1/p;q}' "$PATCHES_DIR/$first")
 new_src="$tmp/upstream-next"
 git_q worktree add -q --detach "$new_src" stack-base
