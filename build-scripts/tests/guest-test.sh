@@ -407,7 +407,7 @@ bench_case() {
         --param ppin_ctl=0xc00102f0 \
         --param iters=5000 --param rounds=31 --timeout 120 "$@"
     [ -f "$tap" ] || return 0       # kvm_guest reported the skip
-    x100=$(sed -n "s/^# KVMPORT-BENCH .*: ratio msr=0xc00102f1 base=$base x100=\([0-9]*\)$/\1/p" "$tap")
+    x100=$(sed -n "s/^# KVMPORT-BENCH .*: ratio msr=0xc00102f1 base=$base x100=\([0-9]*\) .*$/\1/p" "$tap")
     if [ -z "$x100" ]; then
         not_ok "$name: PPIN rdmsr within 1.1x of MSR $base" "bench.elf reported no ratio"
     elif [ "$x100" -le 110 ]; then
