@@ -547,22 +547,65 @@ static void test_core4_csr_acv(void)
 }
 
 /*
+ * The value of symbol NAME in the ELF64 (little-endian) image DATA, or
+ * of e_entry for NULL; the test fails if there is none
+ */
+static uint64_t elf_symbol(const char *data, gsize len, const char *name)
+{
+    uint64_t shoff = ldq_le_p(data + 0x28);
+    int shentsize = lduw_le_p(data + 0x3a), shnum = lduw_le_p(data + 0x3c);
+    int i, j;
+
+    if (!name) {
+        return ldq_le_p(data + 0x18);
+    }
+    g_assert_cmpuint(shoff + (uint64_t)shnum * shentsize, <=, len);
+    for (i = 0; i < shnum; i++) {
+        const char *sh = data + shoff + i * shentsize;
+        const char *strsh;
+        uint64_t off, size, stroff;
+
+        if (ldl_le_p(sh + 4) != 2) {            /* SHT_SYMTAB */
+            continue;
+        }
+        off = ldq_le_p(sh + 0x18);
+        size = ldq_le_p(sh + 0x20);
+        strsh = data + shoff + ldl_le_p(sh + 0x28) * shentsize;
+        stroff = ldq_le_p(strsh + 0x18);
+        g_assert_cmpuint(off + size, <=, len);
+        for (j = 0; j < size / 24; j++) {
+            const char *sym = data + off + j * 24;
+
+            if (!strcmp(data + stroff + ldl_le_p(sym), name)) {
+                return ldq_le_p(sym + 8);
+            }
+        }
+    }
+    g_test_message("no symbol %s", name);
+    g_assert_not_reached();
+}
+
+/*
  * The vendor's reset images, what the boards boot under KVM (notes §6.1,
  * §6.3), linked in the kernel segments: core3-reset at
- * 0xffffffff80010000, core4-reset at 0xfff0000000010000.  Given as
- * -bios (qtest: nothing runs), each is loaded at its addresses masked
- * with ~0xffffffff80000000, so that the vCPUs' KVM start PCs reach it:
- * core3's START_HW_GUEST_RESET (0x1100 into the image) at physical
- * 0x11100, core4's entry at 0x11000; the CPUs start at the masked entry.
+ * 0xffffffff80010000, core4-reset at 0xfff0000000010000.  Where the
+ * vCPUs start under KVM (the boards' kvm_start_pc, through the linear
+ * map) is in the image: core3-reset's symbol START_HW_GUEST_RESET at
+ * physical 0x11100, core4-reset's entry at 0x11000.  Given as -bios
+ * (qtest: nothing runs), each is loaded at the physical addresses its
+ * kernel-segment addresses map to: those bytes are there, and the CPUs
+ * start at the entry's physical address (TCG's rule).
  */
 static void test_reset_images(void)
 {
     static const struct {
-        const char *core, *file;
-        uint64_t start, file_off, entry;
+        const char *core, *file, *sym;
+        uint64_t start, file_off, entry, seg;
     } img[] = {
-        { "core3", "core3-reset", 0x11100, 0x11100, 0x10000 },
-        { "core4", "core4-reset", 0x11000, 0x1000, 0x11000 },
+        { "core3", "core3-reset", "START_HW_GUEST_RESET", 0x11100, 0x11100,
+          0x10000, 0xffffffff80000000ULL },
+        { "core4", "core4-reset", NULL, 0x11000, 0x1000, 0x11000,
+          0xfff0000000000000ULL },
     };
     int i;
 
@@ -580,6 +623,8 @@ static void test_reset_images(void)
         }
         g_assert_true(g_file_get_contents(path, &data, &len, NULL));
         g_assert_cmpuint(len, >=, img[i].file_off + sizeof(got));
+        g_assert_cmphex(elf_symbol(data, len, img[i].sym) - img[i].seg, ==,
+                        img[i].start);
         qts = qtest_initf("-M %s -smp 2 -bios %s", img[i].core, path);
         qtest_memread(qts, img[i].start, got, sizeof(got));
         g_assert_cmpmem(got, sizeof(got), data + img[i].file_off,
