@@ -257,6 +257,48 @@ static void test_pcie(const void *data)
     qtest_quit(qts);
 }
 
+/* INT_STAT of CPU N, from "info registers" */
+static uint64_t cpu_int_stat(QTestState *qts, int n)
+{
+    g_autofree char *out = stack_cpu_regs(qts, n);
+    const char *p = strstr(out, "INT_STAT ");
+
+    g_assert_nonnull(p);
+    return g_ascii_strtoull(p + 9, NULL, 16);
+}
+
+/*
+ * PCI INTx as a Linux guest takes it (notes §3.2, §5.1): Linux's
+ * do_entInt (arch/sw_64 chip3 chip.c; irq-sunway-cpu.c) treats type 16
+ * as INTx and higher numbers as MSI vectors, so every pin is line 16.
+ * An e1000 in slots 1-4 (INTA, swizzled onto each of the host's four
+ * pins) raises its interrupt (IMS, then ICS): INT_STAT.PCIE_INT (bit 1)
+ * on CPU 0; masked again (IMC), the level line drops and the bit with
+ * it.  (qtest: the board's TCG path, no HMcode running.)
+ */
+static void test_pci_intx(const void *data)
+{
+    int slot;
+
+    for (slot = 1; slot <= 4; slot++) {
+        QTestState *qts = qtest_initf("-M %s -nodefaults -device e1000,"
+                                      "addr=%d.0", (const char *)data, slot);
+        uint64_t cfg = PCIE_CFG + ((uint64_t)(slot << 3) << 16);
+        const uint64_t bar = 0x8800e0000000ULL;
+
+        g_test_message("slot %d", slot);
+        qtest_writel(qts, cfg + 0x10, 0xe0000000);      /* BAR 0 */
+        qtest_writew(qts, cfg + 0x04, 0x0002);          /* memory space */
+        g_assert_cmphex(cpu_int_stat(qts, 0) & 2, ==, 0);
+        qtest_writel(qts, bar + 0xd0, 4);               /* IMS: LSC */
+        qtest_writel(qts, bar + 0xc8, 4);               /* ICS: LSC */
+        g_assert_cmphex(cpu_int_stat(qts, 0) & 2, ==, 2);
+        qtest_writel(qts, bar + 0xd8, 4);               /* IMC: LSC */
+        g_assert_cmphex(cpu_int_stat(qts, 0) & 2, ==, 0);
+        qtest_quit(qts);
+    }
+}
+
 /*
  * A BAR is reached through the PCIe memory windows: CPU address =
  * 0x880000000000 + PCI address, for the 32-bit window (PCI 0xe0000000)
@@ -1222,6 +1264,7 @@ int main(int argc, char **argv)
         ADD("fw_cfg", test_fw_cfg);
         ADD("pcie", test_pcie);
         ADD("pcie-windows", test_pcie_windows);
+        ADD("pci-intx", test_pci_intx);
         ADD("kernel-boot-data", test_kernel_boot_data);
         ADD("bios-entry", test_bios_entry);
         ADD("migrate-registers", test_migrate_registers);
