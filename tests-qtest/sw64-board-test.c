@@ -257,14 +257,19 @@ static void test_pcie(const void *data)
     qtest_quit(qts);
 }
 
-/* INT_STAT of CPU N, from "info registers" */
-static uint64_t cpu_int_stat(QTestState *qts, int n)
+/* The register LABEL names of CPU N, from "info registers" (hex) */
+static uint64_t cpu_reg(QTestState *qts, int n, const char *label)
 {
     g_autofree char *out = stack_cpu_regs(qts, n);
-    const char *p = strstr(out, "INT_STAT ");
+    const char *p = strstr(out, label);
 
     g_assert_nonnull(p);
-    return g_ascii_strtoull(p + 9, NULL, 16);
+    return g_ascii_strtoull(p + strlen(label), NULL, 16);
+}
+
+static uint64_t cpu_int_stat(QTestState *qts, int n)
+{
+    return cpu_reg(qts, n, "INT_STAT ");
 }
 
 /*
@@ -515,14 +520,10 @@ static void test_boot_errors(void)
     unlink(elf32_path);
 }
 
-/* The PC of CPU N, from "info registers" */
+/* The PC of CPU N */
 static uint64_t cpu_pc(QTestState *qts, int n)
 {
-    g_autofree char *out = stack_cpu_regs(qts, n);
-    const char *pc = strstr(out, "PC      ");
-
-    g_assert_nonnull(pc);
-    return g_ascii_strtoull(pc + 8, NULL, 16);
+    return cpu_reg(qts, n, "PC      ");
 }
 
 /*

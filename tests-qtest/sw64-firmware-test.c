@@ -142,6 +142,42 @@ static void payload_done(Asm *p)
     emit(p, enc_br(OP_BR, R_ZERO, -1));
 }
 
+/*
+ * wrent(handler, SLOT): the kernel's entry SLOT (WRENT_*); returns the
+ * la_reserve index of $16, for la_fix(p, index, 16, handler)
+ */
+static int wrent_reserve(Asm *p, int slot)
+{
+    int at = la_reserve(p);
+
+    emit(p, enc_mem(OP_LDI, 17, slot, R_ZERO));
+    emit(p, enc_sys_call(HMC_WRENT, false));
+    return at;
+}
+
+/*
+ * An entMM handler: record a0-a2 and the frame's PC and PS (notes
+ * §2.6), move the frame's PC past the faulting instruction, rti.
+ * Returns its index.
+ */
+static int entmm_handler(Asm *p)
+{
+    int handler = here(p);
+
+    res_base(p);
+    res(p, 16, SLOT_MM_A0);
+    res(p, 17, SLOT_MM_A1);
+    res(p, 18, SLOT_MM_A2);
+    emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
+    res(p, 1, SLOT_MM_PC);
+    emit(p, enc_mem(OP_LDL, 2, 0, R_SP));
+    res(p, 2, SLOT_MM_PS);
+    emit(p, enc_mem(OP_LDI, 1, 4, 1));
+    emit(p, enc_mem(OP_STL, 1, 8, R_SP));
+    emit(p, enc_sys_call(HMC_RTI, false));
+    return handler;
+}
+
 static char *payload_file(Asm *p)
 {
     g_autofree uint8_t *img = g_malloc(p->code->len * 4);
@@ -234,28 +270,15 @@ static void test_core3_handover(void)
     emit(p, enc_mem(OP_LDL, 4, 8 * SLOT_WHAMI1, 9));
     emit(p, enc_br(OP_BEQ, 4, wait - (here(p) + 1)));
     /* entMM, a kernel stack, and a miss at user address 0x2000 */
-    fix_handler = la_reserve(p);
-    emit(p, enc_mem(OP_LDI, 17, WRENT_MM, R_ZERO));
-    emit(p, enc_sys_call(HMC_WRENT, false));
+    fix_handler = wrent_reserve(p, WRENT_MM);
     li32(p, R_SP, (int32_t)(KTEXT | STACK_PA));
     emit(p, enc_mem(OP_LDI, 5, 0x2000, R_ZERO));
     emit(p, enc_mem(OP_LDI, 6, 0x66, R_ZERO));
     ld = emit(p, enc_mem(OP_LDL, 6, 0, 5));
     res(p, 6, SLOT_AFTER_RTI);
     payload_done(p);
-    /* entMM: record a0-a2 and the frame, skip the load, rti */
-    handler = here(p);
-    res_base(p);
-    res(p, 16, SLOT_MM_A0);
-    res(p, 17, SLOT_MM_A1);
-    res(p, 18, SLOT_MM_A2);
-    emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
-    res(p, 1, SLOT_MM_PC);
-    emit(p, enc_mem(OP_LDL, 2, 0, R_SP));
-    res(p, 2, SLOT_MM_PS);
-    emit(p, enc_mem(OP_LDI, 1, 4, 1));
-    emit(p, enc_mem(OP_STL, 1, 8, R_SP));
-    emit(p, enc_sys_call(HMC_RTI, false));
+    /* entMM: record, skip the load, rti */
+    handler = entmm_handler(p);
     /* CPU 1 */
     second = here(p);
     res_base(p);
@@ -311,9 +334,7 @@ static void test_core3_timer(void)
     emit(p, enc_mem(OP_LDI, 17, 0, R_ZERO));
     emit(p, enc_sys_call(HMC_CPUID, false));
     res(p, 0, SLOT_FREQ);
-    fix_handler = la_reserve(p);
-    emit(p, enc_mem(OP_LDI, 17, WRENT_INT, R_ZERO));
-    emit(p, enc_sys_call(HMC_WRENT, false));
+    fix_handler = wrent_reserve(p, WRENT_INT);
     emit(p, enc_mem(OP_LDI, 16, 0, R_ZERO));
     emit(p, enc_sys_call(HMC_SWPIPL, false));
     emit(p, enc_misc(MISC_RTC, 1));
@@ -373,9 +394,7 @@ static void test_core3_arith(void)
     }
     res_base(p);
     li32(p, R_SP, (int32_t)(KTEXT | STACK_PA));
-    fix_handler = la_reserve(p);
-    emit(p, enc_mem(OP_LDI, 17, WRENT_ARITH, R_ZERO));
-    emit(p, enc_sys_call(HMC_WRENT, false));
+    fix_handler = wrent_reserve(p, WRENT_ARITH);
     /* $f1 = 1.0, $f2 = 3.0; FPCR: round to nearest, inexact traps */
     li32(p, 1, 0x3ff0);
     emit(p, enc_oprl(F_SLL, 1, 48, 1));
@@ -510,26 +529,15 @@ static void test_core4_csr_acv(void)
     }
     res_base(p);
     li32(p, R_SP, (int32_t)(KTEXT | STACK_PA));
-    fix_handler = la_reserve(p);
-    emit(p, enc_mem(OP_LDI, 17, WRENT_MM, R_ZERO));
-    emit(p, enc_sys_call(HMC_WRENT, false));
+    fix_handler = wrent_reserve(p, WRENT_MM);
     emit(p, enc_csr(false, 3, 0x1a));                   /* INT_EN */
     res(p, 3, SLOT_C4_INT_EN);
     emit(p, enc_mem(OP_LDI, 3, 0x22, R_ZERO));
     acv = emit(p, enc_csr(false, 3, 0x0f));             /* PRI_BASE */
     res(p, 3, SLOT_C4_AFTER);
     payload_done(p);
-    /* entMM: record a0-a2 and the frame's PC, skip the csrr, rti */
-    handler = here(p);
-    res_base(p);
-    res(p, 16, SLOT_MM_A0);
-    res(p, 17, SLOT_MM_A1);
-    res(p, 18, SLOT_MM_A2);
-    emit(p, enc_mem(OP_LDL, 1, 8, R_SP));
-    res(p, 1, SLOT_MM_PC);
-    emit(p, enc_mem(OP_LDI, 1, 4, 1));
-    emit(p, enc_mem(OP_STL, 1, 8, R_SP));
-    emit(p, enc_sys_call(HMC_RTI, false));
+    /* entMM: record, skip the csrr, rti */
+    handler = entmm_handler(p);
     la_fix(p, fix_handler, 16, handler);
 
     qts = run_core4(hmcode, p, 1, &dir);
