@@ -437,7 +437,10 @@ static void test_kernel_boot_data(const void *data)
         g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 0), ==,
                         KSEG | INITRD_ADDR);
         g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8), ==, 21);
-        for (i = 2; i < 8; i++) {   /* dtb_start, the EFI words */
+        /* dtb_start: core3's device tree after the initrd (kernel-dtb) */
+        g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 16), ==,
+                        strcmp(board, "core3") ? 0 : KSEG | (INITRD_ADDR + 24));
+        for (i = 3; i < 8; i++) {   /* the EFI words */
             g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8 * i), ==, 0);
         }
         g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 8 * 8), ==,
@@ -458,6 +461,237 @@ static void refused(char *args, char *want)
     stack_assert_startup_error(NULL, args, want, true);
     g_free(args);
     g_free(want);
+}
+
+/*
+ * Property PROP of node PATH in the flattened device tree FDT (the
+ * format of the Devicetree Specification, ch. 5), or NULL; *LEN is its
+ * length.  A walk of the structure block, so that the test does not use
+ * the libfdt that built the tree.
+ */
+static const uint8_t *fdt_find(const uint8_t *fdt, const char *path,
+                               const char *prop, uint32_t *len)
+{
+    const uint8_t *p = fdt + ldl_be_p(fdt + 8);        /* off_dt_struct */
+    const char *strings = (const char *)fdt + ldl_be_p(fdt + 12);
+    GString *cur = g_string_new("");
+    const uint8_t *found = NULL;
+
+    for (;;) {
+        uint32_t token = ldl_be_p(p);
+
+        p += 4;
+        if (token == 1) {                               /* FDT_BEGIN_NODE */
+            const char *name = (const char *)p;
+
+            if (cur->len != 1 || *name == 0) {
+                g_string_append_c(cur, '/');
+            }
+            g_string_append(cur, name);
+            p += ROUND_UP(strlen(name) + 1, 4);
+        } else if (token == 2) {                        /* FDT_END_NODE */
+            char *slash = strrchr(cur->str, '/');
+
+            g_string_truncate(cur, slash && slash != cur->str ?
+                              slash - cur->str : 1);
+        } else if (token == 3) {                        /* FDT_PROP */
+            uint32_t plen = ldl_be_p(p);
+            const char *pname = strings + ldl_be_p(p + 4);
+
+            if (!strcmp(cur->str, path) && !strcmp(pname, prop)) {
+                found = p + 8;
+                *len = plen;
+                break;
+            }
+            p += 8 + ROUND_UP(plen, 4);
+        } else if (token == 9) {                        /* FDT_END */
+            break;
+        } else {
+            g_assert_cmpint(token, ==, 4);              /* FDT_NOP */
+        }
+    }
+    g_string_free(cur, true);
+    return found;
+}
+
+static void assert_fdt_string(const uint8_t *fdt, const char *path,
+                              const char *prop, const char *want)
+{
+    uint32_t len;
+    const uint8_t *v = fdt_find(fdt, path, prop, &len);
+
+    g_assert_nonnull(v);
+    g_assert_cmpstr((const char *)v, ==, want);
+    g_assert_cmpint(len, ==, strlen(want) + 1);
+}
+
+static uint32_t fdt_cell(const uint8_t *fdt, const char *path,
+                         const char *prop)
+{
+    uint32_t len;
+    const uint8_t *v = fdt_find(fdt, path, prop, &len);
+
+    g_assert_nonnull(v);
+    g_assert_cmpint(len, ==, 4);
+    return ldl_be_p(v);
+}
+
+/* The reg of PATH: one address and one size of two cells each */
+static uint64_t fdt_reg(const uint8_t *fdt, const char *path, uint64_t *size)
+{
+    uint32_t len;
+    const uint8_t *v = fdt_find(fdt, path, "reg", &len);
+
+    g_assert_nonnull(v);
+    g_assert_cmpint(len, ==, 16);
+    *size = ldq_be_p(v + 8);
+    return ldq_be_p(v);
+}
+
+/* The device tree at boot_params.dtb_start (direct-map address) */
+static uint8_t *read_fdt(QTestState *qts, uint64_t *pa)
+{
+    uint64_t va = qtest_readq(qts, BOOT_PARAMS + 16);
+    uint8_t hdr[8];
+    uint8_t *fdt;
+
+    g_assert_cmphex(va & KSEG, ==, KSEG);
+    *pa = va & ~KSEG;
+    qtest_memread(qts, *pa, hdr, sizeof(hdr));
+    g_assert_cmphex((uint32_t)ldl_be_p(hdr), ==, 0xd00dfeed);
+    fdt = g_malloc(ldl_be_p(hdr + 4));
+    qtest_memread(qts, *pa, fdt, ldl_be_p(hdr + 4));
+    return fdt;
+}
+
+/*
+ * The device tree a core3 kernel reads (notes §5.3): Linux's
+ * setup_machine_fdt (arch/sw_64/kernel/setup.c) takes it from
+ * boot_params.dtb_start, 8-byte aligned, and stops without one.  The
+ * board puts it right after the initrd (the vendor's sw64_load_dtb).
+ * Each node is checked against the device it names, not against
+ * constants: a byte written to the UART's reg reaches the serial
+ * chardev, its THR-empty interrupt raises the INT_STAT bit of its
+ * "interrupts" cell, which is hwirq = IRQ in the legacy domain of the
+ * "sw64,sw6_irq_vt_controller" node (Linux irq-sw64-intc-v2.c), and
+ * fw_cfg's reg answers the "QEMU" signature.  -dtb replaces the tree;
+ * core4 has none (no source says a core4 kernel reads one).
+ */
+static void test_kernel_dtb(const void *data)
+{
+    const char *board = data;
+    static const uint8_t code[4];
+    g_autofree char *elf = write_elf(EM_SW64, 0xffffffff80910000ULL,
+                                     code, sizeof(code));
+    g_autofree char *initrd = NULL;
+    g_autofree char *chr = NULL;
+    g_autofree char *dtb = NULL;
+    g_autofree uint8_t *fdt = NULL;
+    g_autofree uint8_t *fdt2 = NULL;
+    g_autofree gchar *out = NULL;
+    const char *intc = "/soc/interrupt-controller";
+    const char *serial = "/soc/serial0@8801";
+    const char *fw_cfg = "/soc/fw_cfg@8049";
+    uint64_t pa, pa2, reg, size;
+    uint32_t len, totalsize;
+    QTestState *qts;
+    char sig[5] = { 0 };
+    char *model;
+    gsize outlen;
+    int i, fd;
+
+    g_assert_true(g_file_open_tmp("sw64-initrd-XXXXXX", &initrd, NULL) >= 0);
+    g_assert_true(g_file_set_contents(initrd, "initrd-contents-12345", 21,
+                                      NULL));
+    fd = g_file_open_tmp("sw64-dtb-serial-XXXXXX", &chr, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    qts = qtest_initf("-M %s -m 512M -kernel %s -initrd %s -chardev file,"
+                      "id=c0,path=%s -serial chardev:c0", board, elf, initrd,
+                      chr);
+    if (strcmp(board, "core3")) {
+        g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 16), ==, 0);
+        qtest_quit(qts);
+        refused(g_strdup_printf("-accel qtest -M %s -kernel %s -dtb %s",
+                                board, elf, initrd),
+                g_strdup_printf("-dtb: the %s board passes no device tree",
+                                board));
+        goto out;
+    }
+    fdt = read_fdt(qts, &pa);
+    g_assert_cmphex(pa, ==, INITRD_ADDR + 24);  /* 21 bytes, then aligned */
+    assert_fdt_string(fdt, "/", "compatible", "sunway,chip3");
+    g_assert_cmpint(fdt_cell(fdt, "/", "#address-cells"), ==, 2);
+    g_assert_cmpint(fdt_cell(fdt, "/", "#size-cells"), ==, 2);
+    assert_fdt_string(fdt, "/soc", "compatible", "simple-bus");
+    g_assert_nonnull(fdt_find(fdt, "/soc", "ranges", &len));
+    g_assert_cmpint(len, ==, 0);
+    assert_fdt_string(fdt, intc, "compatible", "sw64,sw6_irq_vt_controller");
+    g_assert_nonnull(fdt_find(fdt, intc, "interrupt-controller", &len));
+    g_assert_cmpint(fdt_cell(fdt, intc, "#interrupt-cells"), ==, 1);
+
+    /* the UART */
+    assert_fdt_string(fdt, serial, "compatible", "ns16550a");
+    g_assert_cmpint(fdt_cell(fdt, serial, "interrupt-parent"), ==,
+                    fdt_cell(fdt, intc, "phandle"));
+    g_assert_cmpint(fdt_cell(fdt, serial, "reg-shift"), ==, 0);
+    g_assert_cmpint(fdt_cell(fdt, serial, "reg-io-width"), ==, 1);
+    reg = fdt_reg(fdt, serial, &size);
+    g_assert_cmphex(size, ==, 0x10);
+    for (i = 0; i < 3; i++) {
+        qtest_writeb(qts, reg, "dt\n"[i]);
+    }
+    g_assert_cmphex(cpu_int_stat(qts, 0) & (1ULL << 12), ==, 0);
+    qtest_writeb(qts, reg + 1, 0x02);               /* IER: THR empty */
+    g_assert_cmphex(cpu_int_stat(qts, 0) &
+                    (1ULL << fdt_cell(fdt, serial, "interrupts")), !=, 0);
+
+    /* fw_cfg: the signature through its reg */
+    assert_fdt_string(fdt, fw_cfg, "compatible", "qemu,fw-cfg-mmio");
+    reg = fdt_reg(fdt, fw_cfg, &size);
+    g_assert_cmphex(size, ==, 0x18);
+    qtest_writew(qts, reg + 8, cpu_to_be16(0));     /* FW_CFG_SIGNATURE */
+    for (i = 0; i < 4; i++) {
+        sig[i] = qtest_readb(qts, reg);
+    }
+    g_assert_cmpstr(sig, ==, "QEMU");
+    /* no node for the ACPI GED: Linux's sunway-ged is another device */
+    g_assert_null(fdt_find(fdt, "/soc/misc0@8036", "compatible", &len));
+    qtest_quit(qts);
+    g_assert_true(g_file_get_contents(chr, &out, &outlen, NULL));
+    g_assert_cmpstr(out, ==, "dt\n");
+
+    /* -dtb: the user's tree instead, at the same place */
+    totalsize = ldl_be_p(fdt + 4);
+    model = memmem(fdt, totalsize, "chip3", 6);     /* the model */
+    g_assert_nonnull(model);
+    model[4] = 'X';
+    fd = g_file_open_tmp("sw64-dtb-XXXXXX", &dtb, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(g_file_set_contents(dtb, (char *)fdt, totalsize, NULL));
+    qts = qtest_initf("-M %s -m 512M -kernel %s -dtb %s", board, elf, dtb);
+    fdt2 = read_fdt(qts, &pa2);
+    g_assert_cmphex(pa2, ==, INITRD_ADDR);          /* no initrd */
+    g_assert_cmpmem(fdt2, ldl_be_p(fdt2 + 4), fdt, totalsize);
+    assert_fdt_string(fdt2, "/", "model", "chipX");
+    qtest_quit(qts);
+    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
+                            elf, elf),
+            g_strdup_printf("-dtb '%s': not a device tree blob "
+                            "(FDT_ERR_BADMAGIC)", elf));
+    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
+                            elf, initrd),
+            g_strdup_printf("-dtb '%s': not a device tree blob "
+                            "(FDT_ERR_TRUNCATED)", initrd));
+    refused(g_strdup_printf("-accel qtest -M core3 -dtb %s", dtb),
+            g_strdup_printf("-dtb '%s': the board passes a device tree only "
+                            "to a kernel it boots (-kernel)", dtb));
+    unlink(dtb);
+out:
+    unlink(chr);
+    unlink(initrd);
+    unlink(elf);
 }
 
 static void test_boot_errors(void)
@@ -543,9 +777,6 @@ static void test_boot_errors(void)
                                "-bios '/nonexistent/hmcode': file not found "
                                "(neither as a path nor in the firmware path)",
                                true);
-    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
-                            sw64_kernel, sw64),
-            g_strdup("-dtb: the core3 board does not pass a device tree yet"));
 
     /* Under TCG a boot without HMcode has nothing to run */
     args = g_strdup_printf("-accel tcg -M core3 -kernel %s", sw64);
@@ -1330,6 +1561,7 @@ int main(int argc, char **argv)
         ADD("pci-intx", test_pci_intx);
         ADD("msi", test_msi);
         ADD("kernel-boot-data", test_kernel_boot_data);
+        ADD("kernel-dtb", test_kernel_dtb);
         ADD("bios-entry", test_bios_entry);
         ADD("migrate-registers", test_migrate_registers);
         ADD("tcg-all-cpus-run", test_tcg_all_cpus_run);
