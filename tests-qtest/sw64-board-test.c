@@ -332,16 +332,24 @@ static bool pci_has_cap(QTestState *qts, int devfn, uint8_t cap)
  * (core3_board_init sets msi_nonbroken only under KVM), no PCI device
  * has MSI or MSI-X: virtio-net (MSI-X) and the default xHCI (MSI and
  * MSI-X) list neither capability, so their interrupts are INTx, line 16
- * (pci-intx); and a write to the window raises nothing on any CPU.
+ * (pci-intx); and a write to the window is a logged guest error that
+ * raises nothing on any CPU.
  */
 static void test_msi(const void *data)
 {
-    QTestState *qts = qtest_initf("-M %s -smp 2 -device virtio-net-pci,"
-                                  "addr=3.0,netdev=n0 -netdev user,id=n0",
-                                  (const char *)data);
-    g_autofree char *mtree = qtest_hmp(qts, "info mtree");
-    int slot, vendor, device, class, xhci = -1;
+    g_autofree char *log = NULL;
+    g_autofree char *mtree = NULL;
+    g_autofree gchar *logged = NULL;
+    QTestState *qts;
+    int slot, vendor, device, class, xhci = -1, fd;
 
+    fd = g_file_open_tmp("sw64-msi-log-XXXXXX", &log, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    qts = qtest_initf("-M %s -smp 2 -nic none -device virtio-net-pci,"
+                      "addr=3.0 -d guest_errors -D %s", (const char *)data,
+                      log);
+    mtree = qtest_hmp(qts, "info mtree");
     g_assert_nonnull(strstr(mtree, "00008000fee00000-00008000feefffff "
                             "(prio 0, i/o): sw64-msi"));
     /* the capability walk finds what it should: virtio's vendor caps */
@@ -358,12 +366,17 @@ static void test_msi(const void *data)
     g_assert_false(pci_has_cap(qts, xhci << 3, 0x11));
     g_assert_false(pci_has_cap(qts, xhci << 3, 0x05));
 
-    /* vector 20 for CPU 1, as Linux would compose it */
+    /* vector 20 for CPU 1, as Linux would compose it: only logged */
     qtest_writel(qts, 0x8000fee00000ULL | (1 << 12), 20);
-    g_assert_cmphex(qtest_readq(qts, 0x8000fee00000ULL), ==, 0);
     g_assert_cmphex(cpu_int_stat(qts, 0), ==, 0);
     g_assert_cmphex(cpu_int_stat(qts, 1), ==, 0);
     qtest_quit(qts);
+    g_assert_true(g_file_get_contents(log, &logged, NULL, NULL));
+    g_assert_nonnull(strstr(logged, "sw64: MSI write of 0x14 to "
+                            "0x8000fee01000: this board delivers MSIs only "
+                            "under KVM"));
+    g_assert_null(strstr(logged, "unassigned"));
+    unlink(log);
 }
 
 /*
@@ -473,13 +486,18 @@ static const uint8_t *fdt_find(const uint8_t *fdt, const char *path,
                                const char *prop, uint32_t *len)
 {
     const uint8_t *p = fdt + ldl_be_p(fdt + 8);        /* off_dt_struct */
+    const uint8_t *end = p + ldl_be_p(fdt + 36);       /* size_dt_struct */
     const char *strings = (const char *)fdt + ldl_be_p(fdt + 12);
     GString *cur = g_string_new("");
     const uint8_t *found = NULL;
 
+    g_assert_cmpint(ldl_be_p(fdt + 20), >=, 17);       /* version */
+    g_assert_true(end <= fdt + ldl_be_p(fdt + 4));     /* totalsize */
     for (;;) {
-        uint32_t token = ldl_be_p(p);
+        uint32_t token;
 
+        g_assert_true(p + 8 <= end);
+        token = ldl_be_p(p);
         p += 4;
         if (token == 1) {                               /* FDT_BEGIN_NODE */
             const char *name = (const char *)p;
@@ -559,68 +577,92 @@ static uint8_t *read_fdt(QTestState *qts, uint64_t *pa)
     *pa = va & ~KSEG;
     qtest_memread(qts, *pa, hdr, sizeof(hdr));
     g_assert_cmphex((uint32_t)ldl_be_p(hdr), ==, 0xd00dfeed);
+    g_assert_cmpint(ldl_be_p(hdr + 4), <, 1 * MiB);    /* totalsize */
     fdt = g_malloc(ldl_be_p(hdr + 4));
     qtest_memread(qts, *pa, fdt, ldl_be_p(hdr + 4));
     return fdt;
 }
 
+/* The tree of a core3 started with -kernel ELF (and -smp 2), at *PA */
+static uint8_t *core3_fdt(const char *elf, uint64_t *pa)
+{
+    QTestState *qts = qtest_initf("-M core3 -m 512M -kernel %s", elf);
+    uint8_t *fdt = read_fdt(qts, pa);
+
+    qtest_quit(qts);
+    return fdt;
+}
+
+/* Write LEN bytes of DATA to a new temporary file; its name */
+static char *tmp_file(const char *tmpl, const void *data, gsize len)
+{
+    char *name = NULL;
+    int fd = g_file_open_tmp(tmpl, &name, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(g_file_set_contents(name, data, len, NULL));
+    return name;
+}
+
 /*
- * The device tree a core3 kernel reads (notes §5.3): Linux's
- * setup_machine_fdt (arch/sw_64/kernel/setup.c) takes it from
- * boot_params.dtb_start, 8-byte aligned, and stops without one.  The
- * board puts it right after the initrd (the vendor's sw64_load_dtb).
- * Each node is checked against the device it names, not against
- * constants: a byte written to the UART's reg reaches the serial
+ * The device tree a kernel reads (notes §5.3): Linux's setup_machine_fdt
+ * (arch/sw_64/kernel/setup.c) takes it from boot_params.dtb_start,
+ * 8-byte aligned, on core3 and core4, and stops without one.  The board
+ * puts it right after the initrd (the vendor's sw64_load_dtb).  core3
+ * builds its own; each node is checked against the device it names, not
+ * against constants: a byte written to the UART's reg reaches the serial
  * chardev, its THR-empty interrupt raises the INT_STAT bit of its
  * "interrupts" cell, which is hwirq = IRQ in the legacy domain of the
  * "sw64,sw6_irq_vt_controller" node (Linux irq-sw64-intc-v2.c), and
- * fw_cfg's reg answers the "QEMU" signature.  -dtb replaces the tree;
- * core4 has none (no source says a core4 kernel reads one).
+ * fw_cfg's reg answers the CPU count when its selector picks it.  -dtb
+ * replaces it, on core4 too, which builds none.
  */
 static void test_kernel_dtb(const void *data)
 {
     const char *board = data;
-    static const uint8_t code[4];
+    static const uint8_t code[32];
     g_autofree char *elf = write_elf(EM_SW64, 0xffffffff80910000ULL,
                                      code, sizeof(code));
+    g_autofree char *high = write_elf(EM_SW64, 0xffffffff82fffff0ULL,
+                                      code, sizeof(code));
     g_autofree char *initrd = NULL;
+    g_autofree char *initrd24 = NULL;
+    g_autofree char *bigrd = NULL;
     g_autofree char *chr = NULL;
     g_autofree char *dtb = NULL;
+    g_autofree char *half = NULL;
     g_autofree uint8_t *fdt = NULL;
     g_autofree uint8_t *fdt2 = NULL;
+    g_autofree uint8_t *big = g_malloc0(1 * MiB - 8);
     g_autofree gchar *out = NULL;
     const char *intc = "/soc/interrupt-controller";
     const char *serial = "/soc/serial0@8801";
     const char *fw_cfg = "/soc/fw_cfg@8049";
-    uint64_t pa, pa2, reg, size;
+    uint64_t pa, reg, size;
     uint32_t len, totalsize;
     QTestState *qts;
-    char sig[5] = { 0 };
     char *model;
-    gsize outlen;
-    int i, fd;
+    int i;
 
-    g_assert_true(g_file_open_tmp("sw64-initrd-XXXXXX", &initrd, NULL) >= 0);
-    g_assert_true(g_file_set_contents(initrd, "initrd-contents-12345", 21,
-                                      NULL));
-    fd = g_file_open_tmp("sw64-dtb-serial-XXXXXX", &chr, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
-    qts = qtest_initf("-M %s -m 512M -kernel %s -initrd %s -chardev file,"
-                      "id=c0,path=%s -serial chardev:c0", board, elf, initrd,
-                      chr);
+    initrd = tmp_file("sw64-initrd-XXXXXX", "initrd-contents-12345", 21);
+    initrd24 = tmp_file("sw64-initrd-XXXXXX", "initrd-contents-1234567", 24);
+    bigrd = tmp_file("sw64-initrd-XXXXXX", big, 1 * MiB - 8);
+    chr = tmp_file("sw64-dtb-serial-XXXXXX", "", 0);
+    qts = qtest_initf("-M %s -m 512M -smp 2 -kernel %s -initrd %s -chardev "
+                      "file,id=c0,path=%s -serial chardev:c0", board, elf,
+                      initrd, chr);
     if (strcmp(board, "core3")) {
+        /* core4 builds no tree */
         g_assert_cmphex(qtest_readq(qts, BOOT_PARAMS + 16), ==, 0);
         qtest_quit(qts);
-        refused(g_strdup_printf("-accel qtest -M %s -kernel %s -dtb %s",
-                                board, elf, initrd),
-                g_strdup_printf("-dtb: the %s board passes no device tree",
-                                board));
-        goto out;
+        fdt = core3_fdt(elf, &pa);
+        goto user_dtb;
     }
     fdt = read_fdt(qts, &pa);
     g_assert_cmphex(pa, ==, INITRD_ADDR + 24);  /* 21 bytes, then aligned */
     assert_fdt_string(fdt, "/", "compatible", "sunway,chip3");
+    assert_fdt_string(fdt, "/", "model", "chip3");
     g_assert_cmpint(fdt_cell(fdt, "/", "#address-cells"), ==, 2);
     g_assert_cmpint(fdt_cell(fdt, "/", "#size-cells"), ==, 2);
     assert_fdt_string(fdt, "/soc", "compatible", "simple-bus");
@@ -636,6 +678,7 @@ static void test_kernel_dtb(const void *data)
                     fdt_cell(fdt, intc, "phandle"));
     g_assert_cmpint(fdt_cell(fdt, serial, "reg-shift"), ==, 0);
     g_assert_cmpint(fdt_cell(fdt, serial, "reg-io-width"), ==, 1);
+    g_assert_cmpint(fdt_cell(fdt, serial, "clock-frequency"), ==, 24000000);
     reg = fdt_reg(fdt, serial, &size);
     g_assert_cmphex(size, ==, 0x10);
     for (i = 0; i < 3; i++) {
@@ -646,51 +689,69 @@ static void test_kernel_dtb(const void *data)
     g_assert_cmphex(cpu_int_stat(qts, 0) &
                     (1ULL << fdt_cell(fdt, serial, "interrupts")), !=, 0);
 
-    /* fw_cfg: the signature through its reg */
+    /* fw_cfg: its selector and data registers at reg (big-endian key) */
     assert_fdt_string(fdt, fw_cfg, "compatible", "qemu,fw-cfg-mmio");
+    g_assert_nonnull(fdt_find(fdt, fw_cfg, "dma-coherent", &len));
     reg = fdt_reg(fdt, fw_cfg, &size);
     g_assert_cmphex(size, ==, 0x18);
-    qtest_writew(qts, reg + 8, cpu_to_be16(0));     /* FW_CFG_SIGNATURE */
-    for (i = 0; i < 4; i++) {
-        sig[i] = qtest_readb(qts, reg);
-    }
-    g_assert_cmpstr(sig, ==, "QEMU");
-    /* no node for the ACPI GED: Linux's sunway-ged is another device */
-    g_assert_null(fdt_find(fdt, "/soc/misc0@8036", "compatible", &len));
+    qtest_writew(qts, reg + 8, cpu_to_be16(0x05));  /* FW_CFG_NB_CPUS */
+    g_assert_cmpint(qtest_readb(qts, reg) | qtest_readb(qts, reg) << 8, ==,
+                    2);
+    /* no node for the ACPI GED: Linux's sunway-ged drives another device */
+    g_assert_null(memmem(fdt, ldl_be_p(fdt + 4), "sw6,sunway-ged", 14));
     qtest_quit(qts);
-    g_assert_true(g_file_get_contents(chr, &out, &outlen, NULL));
+    g_assert_true(g_file_get_contents(chr, &out, NULL, NULL));
     g_assert_cmpstr(out, ==, "dt\n");
 
-    /* -dtb: the user's tree instead, at the same place */
+    /* the tree after a 1 MiB initrd does not fit in 49 MiB */
+    refused(g_strdup_printf("-accel qtest -M %s -m 49M -kernel %s -initrd %s",
+                            board, elf, bigrd),
+            g_strdup_printf("the device tree (%u bytes at 0x30ffff8) does not "
+                            "fit in the 0x3100000 bytes of RAM (-m)",
+                            ldl_be_p(fdt + 4)));
+    /* a kernel reaching into 0x3000000, where the tree goes */
+    refused(g_strdup_printf("-accel qtest -M %s -kernel %s", board, high),
+            g_strdup_printf("-kernel '%s' ends at 0x3000010, above 0x3000000, "
+                            "where the device tree goes", high));
+
+user_dtb:
+    /* -dtb: the user's tree instead, after an initrd of 24 bytes */
     totalsize = ldl_be_p(fdt + 4);
-    model = memmem(fdt, totalsize, "chip3", 6);     /* the model */
+    model = (char *)fdt_find(fdt, "/", "model", &len);
     g_assert_nonnull(model);
     model[4] = 'X';
-    fd = g_file_open_tmp("sw64-dtb-XXXXXX", &dtb, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
-    g_assert_true(g_file_set_contents(dtb, (char *)fdt, totalsize, NULL));
-    qts = qtest_initf("-M %s -m 512M -kernel %s -dtb %s", board, elf, dtb);
-    fdt2 = read_fdt(qts, &pa2);
-    g_assert_cmphex(pa2, ==, INITRD_ADDR);          /* no initrd */
+    dtb = tmp_file("sw64-dtb-XXXXXX", fdt, totalsize);
+    qts = qtest_initf("-M %s -m 512M -kernel %s -initrd %s -dtb %s", board,
+                      elf, initrd24, dtb);
+    fdt2 = read_fdt(qts, &pa);
+    g_assert_cmphex(pa, ==, INITRD_ADDR + 24);
     g_assert_cmpmem(fdt2, ldl_be_p(fdt2 + 4), fdt, totalsize);
     assert_fdt_string(fdt2, "/", "model", "chipX");
     qtest_quit(qts);
-    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
+    half = tmp_file("sw64-dtb-XXXXXX", fdt, totalsize / 2);
+    refused(g_strdup_printf("-accel qtest -M %s -kernel %s -dtb %s", board,
+                            elf, half),
+            g_strdup_printf("-dtb '%s': not a device tree blob "
+                            "(FDT_ERR_TRUNCATED)", half));
+    refused(g_strdup_printf("-accel qtest -M %s -kernel %s -dtb %s", board,
                             elf, elf),
             g_strdup_printf("-dtb '%s': not a device tree blob "
                             "(FDT_ERR_BADMAGIC)", elf));
-    refused(g_strdup_printf("-accel qtest -M core3 -kernel %s -dtb %s",
+    refused(g_strdup_printf("-accel qtest -M %s -kernel %s -dtb %s", board,
                             elf, initrd),
             g_strdup_printf("-dtb '%s': not a device tree blob "
                             "(FDT_ERR_TRUNCATED)", initrd));
-    refused(g_strdup_printf("-accel qtest -M core3 -dtb %s", dtb),
+    refused(g_strdup_printf("-accel qtest -M %s -dtb %s", board, dtb),
             g_strdup_printf("-dtb '%s': the board passes a device tree only "
                             "to a kernel it boots (-kernel)", dtb));
-    unlink(dtb);
-out:
+    for (i = 0; i < 2; i++) {
+        unlink(i ? dtb : half);
+    }
     unlink(chr);
+    unlink(bigrd);
+    unlink(initrd24);
     unlink(initrd);
+    unlink(high);
     unlink(elf);
 }
 
