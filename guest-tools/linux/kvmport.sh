@@ -7,12 +7,21 @@
 #   skip NAME DETAIL               KVMPORT-CHECK NAME SKIP DETAIL
 #   check NAME EXPECTED ACTUAL [DETAIL]
 #                                  PASS when ACTUAL = EXPECTED (strings), else FAIL saying both
+#   hex_num VALUE                  VALUE as 0x<hex, lower case, no leading zeros>; nothing
+#                                  when VALUE is not a hex number below 2^64 (0x optional)
+#   check_hex NAME EXPECTED ACTUAL [DETAIL]
+#                                  PASS when ACTUAL is the number EXPECTED (hex, 0x optional,
+#                                  any case, leading zeros or not: Linux prints 0x123, rdmsr
+#                                  123), else FAIL saying both
 #   run CMD...                     run CMD; its output (stdout and stderr) in $out, status in $rc
 #   check_cmd NAME STATUS OUTPUT CMD...
 #                                  run CMD; PASS when it exits STATUS and prints exactly OUTPUT
 #   check_true NAME DETAIL CMD...  PASS when CMD succeeds
 #   need_count KEY WHAT            parameter KEY must be a number >= 1; else the test's only
 #                                  check is param.KEY FAIL (naming WHAT) and the status is 1
+#   need_hex KEY WHAT              parameter KEY must be a 64-bit hex number, 0x...; else the
+#                                  test's only check is param.KEY FAIL (missing or not a
+#                                  number, naming WHAT) and the status is 1
 #   bench KEY=VALUE...             KVMPORT-BENCH line
 #   ready [DETAIL]                 KVMPORT-READY line (the harness may migrate the guest now)
 # DETAIL is one line: newlines become " | ".
@@ -35,6 +44,39 @@ check() {
     else
         fail "$1" "expected '$2', got '$3'${4:+ ($4)}"
     fi
+}
+
+hex_num() {
+    local v="${1#0[xX]}"
+    case $v in '' | *[!0-9a-fA-F]*) return 0 ;; esac
+    v=$(printf '%s' "$v" | tr 'A-F' 'a-f')
+    while [ "${#v}" -gt 1 ] && [ "${v#0}" != "$v" ]; do v=${v#0}; done
+    [ "${#v}" -le 16 ] && echo "0x$v"
+    return 0
+}
+
+check_hex() {
+    local want got
+    want=$(hex_num "$2")
+    got=$(hex_num "$3")
+    if [ -n "$want" ] && [ "$want" = "$got" ]; then
+        pass "$1" "${4:+$4: }$3"
+    else
+        fail "$1" "expected $2, got '$3'${4:+ ($4)}"
+    fi
+}
+
+need_hex() {
+    local val why
+    eval "val=\${$1:-}"
+    case $val in
+    '') why="missing parameter $1" ;;
+    0[xX]*) [ -n "$(hex_num "$val")" ] && return 0; why="$1='$val' is not a 64-bit hex number" ;;
+    *) why="$1='$val' is not a hex number 0x..." ;;
+    esac
+    plan 1
+    fail "param.$1" "$why: $2 (kvmport.$1=0x...)"
+    return 1
 }
 
 run() {

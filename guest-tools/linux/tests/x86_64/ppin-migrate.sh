@@ -2,7 +2,7 @@
 # restored in a new QEMU process (libvirt's save/restore, run-guest.py --migrate).
 # Parameters:
 #   ppin    intel | amd: the MSR pair Linux uses
-#   value   the configured PPIN (0x..., lower case)
+#   value   the configured PPIN (0x..., compared as a number); required
 # Reads PPIN and PPIN_CTL, prints KVMPORT-READY, waits for a line on the console (sent by
 # the harness once the restored guest runs), then reads them again from the MSRs (sysfs
 # is Linux's copy from boot, so the MSR read is what shows the restored state).
@@ -17,9 +17,15 @@ amd) reg=amd_ppin ctl=amd_ppin_ctl msr=0xc00102f1 ;;
     ;;
 esac
 
+need_hex value "the configured PPIN" || return 0
 plan 6
-check sysfs.cpu0 "$value" "$(cat "$SYSFS" 2>&1)" "$SYSFS"
-check_cmd before.rdmsr.$reg 0 "${value#0x}" rdmsr "$reg"
+check_hex sysfs.cpu0 "$value" "$(cat "$SYSFS" 2>&1)" "$SYSFS"
+run rdmsr "$reg"
+if [ "$rc" = 0 ]; then
+    check_hex before.rdmsr.$reg "$value" "$out" "rdmsr $reg"
+else
+    fail before.rdmsr.$reg "rdmsr $reg -> exit $rc, '$out'"
+fi
 run rdmsr "$ctl"
 ctl_before="exit $rc, '$out'"
 ready "$reg ${value#0x}, $ctl $out"
@@ -28,7 +34,12 @@ if read -r -t 120 _ </dev/console; then
 else
     fail console-input "no line on the console within 120 s"
 fi
-check_cmd after.rdmsr.$reg 0 "${value#0x}" rdmsr "$reg"
+run rdmsr "$reg"
+if [ "$rc" = 0 ]; then
+    check_hex after.rdmsr.$reg "$value" "$out" "rdmsr $reg"
+else
+    fail after.rdmsr.$reg "rdmsr $reg -> exit $rc, '$out'"
+fi
 run rdmsr "$ctl"
 check after.rdmsr.$ctl "$ctl_before" "exit $rc, '$out'" "rdmsr $ctl"
 # still read-only after the restore

@@ -1,7 +1,7 @@
 # ppin: a guest-visible PPIN as Linux and rdmsr see it (patches/x86).
 # Parameters:
 #   ppin    intel | amd | off: the PPIN the vCPU has (the MSR pair Linux uses)
-#   value   PPIN of CPU 0 as Linux prints it (0x..., lower case); not with ppin=off
+#   value   PPIN of CPU 0 (0x..., compared as a number); required unless ppin=off
 #   cpu2    optional: PPIN of CPU 2 (the second socket with -smp 4,sockets=2), must differ
 # With PPIN Linux enables it at boot (PPIN_CTL bit 1) and shows it in sysfs; without it
 # the sysfs file is absent and the PPIN MSRs raise #GP (rdmsr exits 4).
@@ -23,9 +23,20 @@ off)
     ;;
 esac
 
-if [ -n "${cpu2:-}" ]; then plan 6; else plan 4; fi
-check sysfs.cpu0 "$value" "$(cat "$SYSFS" 2>&1)" "$SYSFS"
-check_cmd rdmsr.$reg 0 "${value#0x}" rdmsr "$reg"
+need_hex value "the PPIN CPU 0 must show" || return 0
+if [ -n "${cpu2:-}" ]; then
+    need_hex cpu2 "the PPIN CPU 2 must show" || return 0
+    plan 6
+else
+    plan 4
+fi
+check_hex sysfs.cpu0 "$value" "$(cat "$SYSFS" 2>&1)" "$SYSFS"
+run rdmsr "$reg"
+if [ "$rc" = 0 ]; then
+    check_hex rdmsr.$reg "$value" "$out" "rdmsr $reg"
+else
+    fail rdmsr.$reg "rdmsr $reg -> exit $rc, '$out'"
+fi
 run rdmsr "$ctl"
 if [ "$rc" = 0 ] && [ $(( 0x$out & 2 )) -ne 0 ]; then
     pass rdmsr.$ctl.enabled "rdmsr $ctl -> $out (bit 1, enable, set by Linux)"
@@ -35,8 +46,9 @@ fi
 # PPIN is read-only: wrmsr fails like the #GP it raises
 check_cmd wrmsr.$reg.gp 4 "wrmsr: CPU 0 cannot set MSR $msr to 0x0000000000000001" wrmsr "$reg" 1
 if [ -n "${cpu2:-}" ]; then
-    check sysfs.cpu2 "$cpu2" "$(cat /sys/devices/system/cpu/cpu2/topology/ppin 2>&1)" "second socket"
-    if [ "$cpu2" != "$value" ]; then
+    check_hex sysfs.cpu2 "$cpu2" "$(cat /sys/devices/system/cpu/cpu2/topology/ppin 2>&1)" \
+        "second socket"
+    if [ "$(hex_num "$cpu2")" != "$(hex_num "$value")" ]; then
         pass sockets.differ "cpu0 $value, cpu2 $cpu2"
     else
         fail sockets.differ "both sockets report $value"
