@@ -27,7 +27,6 @@
 #define UART_THR        0x8801000003f8ULL
 #define RTC_ADDR        0x804910000000ULL
 #define FW_CFG_DATA     0x804920000000ULL
-#define FW_CFG_CTL      (FW_CFG_DATA + 8)
 #define MCU_BASE        0x803000000000ULL
 #define MCU_CORE_ONLINE (MCU_BASE + 0x780)
 #define MCU_MC_ONLINE   (MCU_BASE + 0x3780)
@@ -166,15 +165,17 @@ static void test_smp_limit(void)
         "is 256", true);
 }
 
-static void fw_cfg_read(QTestState *qts, uint16_t key, void *buf, size_t len)
+/* fw_cfg item KEY through the device at DATA (its control register at +8) */
+static void fw_cfg_read(QTestState *qts, uint64_t data, uint16_t key,
+                        void *buf, size_t len)
 {
     uint8_t *p = buf;
     size_t i;
 
     /* The control register is big-endian, data is read byte-wise. */
-    qtest_writew(qts, FW_CFG_CTL, bswap16(key));
+    qtest_writew(qts, data + 8, bswap16(key));
     for (i = 0; i < len; i++) {
-        p[i] = qtest_readb(qts, FW_CFG_DATA);
+        p[i] = qtest_readb(qts, data);
     }
 }
 
@@ -185,11 +186,13 @@ static void test_fw_cfg(const void *data)
     uint16_t cpus;
     uint64_t ram;
 
-    fw_cfg_read(qts, 0x00 /* FW_CFG_SIGNATURE */, sig, 4);
+    fw_cfg_read(qts, FW_CFG_DATA, 0x00 /* FW_CFG_SIGNATURE */, sig, 4);
     g_assert_cmpstr(sig, ==, "QEMU");
-    fw_cfg_read(qts, 0x05 /* FW_CFG_NB_CPUS */, &cpus, sizeof(cpus));
+    fw_cfg_read(qts, FW_CFG_DATA, 0x05 /* FW_CFG_NB_CPUS */, &cpus,
+                sizeof(cpus));
     g_assert_cmpint(le16_to_cpu(cpus), ==, 2);
-    fw_cfg_read(qts, 0x03 /* FW_CFG_RAM_SIZE */, &ram, sizeof(ram));
+    fw_cfg_read(qts, FW_CFG_DATA, 0x03 /* FW_CFG_RAM_SIZE */, &ram,
+                sizeof(ram));
     g_assert_cmphex(le64_to_cpu(ram), ==, 1ULL << 30);
     qtest_quit(qts);
 }
@@ -304,6 +307,18 @@ static void test_pci_intx(const void *data)
     }
 }
 
+/* Write LEN bytes of DATA to a new temporary file; its name */
+static char *tmp_file(const char *tmpl, const void *data, gsize len)
+{
+    char *name = NULL;
+    int fd = g_file_open_tmp(tmpl, &name, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(g_file_set_contents(name, data, len, NULL));
+    return name;
+}
+
 /* Whether the device at 00:DEVFN has capability CAP in its list */
 static bool pci_has_cap(QTestState *qts, int devfn, uint8_t cap)
 {
@@ -337,15 +352,12 @@ static bool pci_has_cap(QTestState *qts, int devfn, uint8_t cap)
  */
 static void test_msi(const void *data)
 {
-    g_autofree char *log = NULL;
+    g_autofree char *log = tmp_file("sw64-msi-log-XXXXXX", "", 0);
     g_autofree char *mtree = NULL;
     g_autofree gchar *logged = NULL;
     QTestState *qts;
-    int slot, vendor, device, class, xhci = -1, fd;
+    int slot, vendor, device, class, xhci = -1;
 
-    fd = g_file_open_tmp("sw64-msi-log-XXXXXX", &log, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
     qts = qtest_initf("-M %s -smp 2 -nic none -device virtio-net-pci,"
                       "addr=3.0 -d guest_errors -D %s", (const char *)data,
                       log);
@@ -430,9 +442,7 @@ static void test_kernel_boot_data(const void *data)
     char got[64];
     int m, i;
 
-    g_assert_true(g_file_open_tmp("sw64-initrd-XXXXXX", &initrd, NULL) >= 0);
-    g_assert_true(g_file_set_contents(initrd, "initrd-contents-12345", 21,
-                                      NULL));
+    initrd = tmp_file("sw64-initrd-XXXXXX", "initrd-contents-12345", 21);
     for (m = 0; m < ARRAY_SIZE(machines); m++) {
         g_autofree char *elf = write_elf(machines[m], 0xffffffff80910000ULL,
                                          code, sizeof(code));
@@ -583,7 +593,7 @@ static uint8_t *read_fdt(QTestState *qts, uint64_t *pa)
     return fdt;
 }
 
-/* The tree of a core3 started with -kernel ELF (and -smp 2), at *PA */
+/* The tree of a core3 started with -kernel ELF, at *PA */
 static uint8_t *core3_fdt(const char *elf, uint64_t *pa)
 {
     QTestState *qts = qtest_initf("-M core3 -m 512M -kernel %s", elf);
@@ -591,18 +601,6 @@ static uint8_t *core3_fdt(const char *elf, uint64_t *pa)
 
     qtest_quit(qts);
     return fdt;
-}
-
-/* Write LEN bytes of DATA to a new temporary file; its name */
-static char *tmp_file(const char *tmpl, const void *data, gsize len)
-{
-    char *name = NULL;
-    int fd = g_file_open_tmp(tmpl, &name, NULL);
-
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
-    g_assert_true(g_file_set_contents(name, data, len, NULL));
-    return name;
 }
 
 /*
@@ -641,6 +639,7 @@ static void test_kernel_dtb(const void *data)
     const char *fw_cfg = "/soc/fw_cfg@8049";
     uint64_t pa, reg, size;
     uint32_t len, totalsize;
+    uint16_t cpus;
     QTestState *qts;
     char *model;
     int i;
@@ -694,9 +693,8 @@ static void test_kernel_dtb(const void *data)
     g_assert_nonnull(fdt_find(fdt, fw_cfg, "dma-coherent", &len));
     reg = fdt_reg(fdt, fw_cfg, &size);
     g_assert_cmphex(size, ==, 0x18);
-    qtest_writew(qts, reg + 8, cpu_to_be16(0x05));  /* FW_CFG_NB_CPUS */
-    g_assert_cmpint(qtest_readb(qts, reg) | qtest_readb(qts, reg) << 8, ==,
-                    2);
+    fw_cfg_read(qts, reg, 0x05 /* FW_CFG_NB_CPUS */, &cpus, sizeof(cpus));
+    g_assert_cmpint(le16_to_cpu(cpus), ==, 2);
     /* no node for the ACPI GED: Linux's sunway-ged drives another device */
     g_assert_null(memmem(fdt, ldl_be_p(fdt + 4), "sw6,sunway-ged", 14));
     qtest_quit(qts);
@@ -744,9 +742,8 @@ user_dtb:
     refused(g_strdup_printf("-accel qtest -M %s -dtb %s", board, dtb),
             g_strdup_printf("-dtb '%s': the board passes a device tree only "
                             "to a kernel it boots (-kernel)", dtb));
-    for (i = 0; i < 2; i++) {
-        unlink(i ? dtb : half);
-    }
+    unlink(half);
+    unlink(dtb);
     unlink(chr);
     unlink(bigrd);
     unlink(initrd24);

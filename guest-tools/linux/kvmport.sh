@@ -16,6 +16,9 @@
 #   run CMD...                     run CMD; its output (stdout and stderr) in $out, status in $rc
 #   check_cmd NAME STATUS OUTPUT CMD...
 #                                  run CMD; PASS when it exits STATUS and prints exactly OUTPUT
+#   check_hex_cmd NAME EXPECTED CMD...
+#                                  run CMD; PASS when it exits 0 and prints the number EXPECTED
+#                                  (as check_hex)
 #   check_true NAME DETAIL CMD...  PASS when CMD succeeds
 #   need_count KEY WHAT            parameter KEY must be a number >= 1; else the test's only
 #                                  check is param.KEY FAIL (naming WHAT) and the status is 1
@@ -105,6 +108,17 @@ need_count() {
     plan 1
     fail "param.$1" "$1='$val': $2 (kvmport.$1=N, N >= 1)"
     return 1
+}
+
+check_hex_cmd() {
+    local name="$1" want="$2"
+    shift 2
+    run "$@"
+    if [ "$rc" = 0 ]; then
+        check_hex "$name" "$want" "$out" "$*"
+    else
+        fail "$name" "$* -> exit $rc, '$out'"
+    fi
 }
 
 check_true() {

@@ -20,12 +20,7 @@ esac
 need_hex value "the configured PPIN" || return 0
 plan 6
 check_hex sysfs.cpu0 "$value" "$(cat "$SYSFS" 2>&1)" "$SYSFS"
-run rdmsr "$reg"
-if [ "$rc" = 0 ]; then
-    check_hex before.rdmsr.$reg "$value" "$out" "rdmsr $reg"
-else
-    fail before.rdmsr.$reg "rdmsr $reg -> exit $rc, '$out'"
-fi
+check_hex_cmd before.rdmsr.$reg "$value" rdmsr "$reg"
 run rdmsr "$ctl"
 ctl_before="exit $rc, '$out'"
 ready "$reg ${value#0x}, $ctl $out"
@@ -34,12 +29,7 @@ if read -r -t 120 _ </dev/console; then
 else
     fail console-input "no line on the console within 120 s"
 fi
-run rdmsr "$reg"
-if [ "$rc" = 0 ]; then
-    check_hex after.rdmsr.$reg "$value" "$out" "rdmsr $reg"
-else
-    fail after.rdmsr.$reg "rdmsr $reg -> exit $rc, '$out'"
-fi
+check_hex_cmd after.rdmsr.$reg "$value" rdmsr "$reg"
 run rdmsr "$ctl"
 check after.rdmsr.$ctl "$ctl_before" "exit $rc, '$out'" "rdmsr $ctl"
 # still read-only after the restore

@@ -31,12 +31,7 @@ else
     plan 4
 fi
 check_hex sysfs.cpu0 "$value" "$(cat "$SYSFS" 2>&1)" "$SYSFS"
-run rdmsr "$reg"
-if [ "$rc" = 0 ]; then
-    check_hex rdmsr.$reg "$value" "$out" "rdmsr $reg"
-else
-    fail rdmsr.$reg "rdmsr $reg -> exit $rc, '$out'"
-fi
+check_hex_cmd rdmsr.$reg "$value" rdmsr "$reg"
 run rdmsr "$ctl"
 if [ "$rc" = 0 ] && [ $(( 0x$out & 2 )) -ne 0 ]; then
     pass rdmsr.$ctl.enabled "rdmsr $ctl -> $out (bit 1, enable, set by Linux)"
