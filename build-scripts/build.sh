@@ -6,7 +6,8 @@
 # Environment: PREFIX (default: install/ at the repository root), BUILD_DIR (build/),
 # TARGETS (default: the targets this stack supports), FEATURES (the optional features
 # enabled on top of --without-default-features), EXTRA_CONFIGURE (more configure
-# options). configure re-runs only when its options change; compile is ninja, plus the
+# options), PKGVERSION (the version suffix; default: the stack's identification, see
+# stack_id). configure re-runs only when its options change; compile is ninja, plus the
 # x86 option ROMs built from source; install is `make install`; guest-tools builds
 # guest-tools/ into build/guest-tools (rdmsr/wrmsr, test guests, initramfs images) and
 # installs them with the runner into PREFIX/share/kvmport/guest-tools.
@@ -21,8 +22,8 @@ FEATURES=${FEATURES---enable-fdt=system --enable-slirp --enable-pixman --enable-
 # Debian's firmware packages, searched after -L and before QEMU's own data dir.
 FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/usr/share/AAVMF
 
-[ -d "$QEMU_DIR/.git" ] ||
-    die "no qemu/ tree: run build-scripts/apply.sh first"
+[ -x "$QEMU_DIR/configure" ] ||
+    die "no QEMU source in $QEMU_DIR: run build-scripts/apply.sh first"
 
 # "kvmport 10.0.13-2 (git REV)": the stack's release on its upstream base (qemu.pin, as
 # Debian's and Proxmox's package versions do), then the exact revision of this repository
@@ -39,7 +40,7 @@ stack_id() {
 
 configure() {
     local id opts
-    id=$(stack_id)
+    id=${PKGVERSION:-$(stack_id)}
     opts=(--prefix="$PREFIX" --target-list="$TARGETS"
           --python=/usr/bin/python3
           --with-pkgversion="$id"

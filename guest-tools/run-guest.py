@@ -392,6 +392,9 @@ class Run:
             if self.vm:
                 self.vm.shutdown(hard=True)
             self.wall = time.monotonic() - t0
+            if self.opts.bench and self.exitcode is not None:
+                # QEMU's whole life, start to exit (build-scripts/bench.sh times boots by it)
+                self.emit(f'# KVMPORT-BENCH {self.prefix}: wall ms={self.wall * 1000:.0f}')
 
     def watch_firmware(self, deadline):
         """Read the console until every expected regex matched, QEMU exits, or the
@@ -917,7 +920,8 @@ def parse_args(argv):
                     help='live-migrate the guest into a new process of binary QEMU when it '
                     'prints KVMPORT-READY (repeatable: one hop each, in the order given)')
     ap.add_argument('--bench', action='store_true',
-                    help='print KVMPORT-BENCH lines as "# KVMPORT-BENCH PREFIX: ..."')
+                    help='print KVMPORT-BENCH lines as "# KVMPORT-BENCH PREFIX: ...", and '
+                    'QEMU\'s run time as "# KVMPORT-BENCH PREFIX: wall ms=N"')
     ap.add_argument('--console-log', metavar='FILE', help='write the whole console here')
     ap.add_argument('--rig', choices=('auto', 'on', 'off'), default='auto',
                     help='--accel kvm, x86_64 guests: run the guest in L2 through the '

@@ -11,6 +11,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bitops.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
 #include "stack-qtest.h"
@@ -208,6 +209,110 @@ static void test_aarch64_image_error(void)
         qtest_quit(qtest_initf("-M virt-10.0 -kernel %s", image));
         remove_image(image);
     }
+}
+
+/*
+ * The pointer-authentication algorithm of the realized vCPU, read by the
+ * guest itself: an arm64 Image (booting.rst header, loaded at RAM + 0x80000
+ * as image_size is 0) whose code reads ID_AA64ISAR1_EL1 and
+ * ID_AA64ISAR2_EL1 and stores them with a done word at image offset 0x100.
+ */
+#define PAUTH_IMAGE_LOAD    0x40080000ULL
+#define PAUTH_RESULT        0x100
+
+static char *make_pauth_image(void)
+{
+    static const uint32_t code[] = {
+        0xd5380621,     /* 0x40: mrs x1, id_aa64isar1_el1 */
+        0xd5380642,     /* 0x44: mrs x2, id_aa64isar2_el1 */
+        0x100005c3,     /* 0x48: adr x3, 0x100 */
+        0xa9000861,     /* 0x4c: stp x1, x2, [x3] */
+        0xd2800024,     /* 0x50: mov x4, #1 */
+        0xf9000864,     /* 0x54: str x4, [x3, #16] */
+        0x14000000,     /* 0x58: b . */
+    };
+    g_autofree char *dir = g_dir_make_tmp("arm-virt-test-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "Image", NULL);
+    uint8_t image[4096] = { 0 };
+    int i;
+
+    g_assert_nonnull(dir);
+    stl_le_p(image, 0x14000010);            /* code0: b 0x40 */
+    memcpy(image + 56, "ARM\x64", 4);
+    for (i = 0; i < ARRAY_SIZE(code); i++) {
+        stl_le_p(image + 0x40 + 4 * i, code[i]);
+    }
+    g_assert_true(g_file_set_contents(path, (char *)image, sizeof(image),
+                                      NULL));
+    return path;
+}
+
+typedef struct {
+    unsigned apa, api, apa3;    /* 0: that algorithm is not the one */
+} PauthAlgo;
+
+static PauthAlgo pauth_algo(const char *args, const char *image)
+{
+    QTestState *qts = qtest_initf("%s -accel tcg -m 256 -kernel %s",
+                                  args, image);
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    uint64_t base = PAUTH_IMAGE_LOAD + PAUTH_RESULT, isar1, isar2;
+    PauthAlgo a;
+
+    while (qtest_readq(qts, base + 16) != 1) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10 * 1000);
+    }
+    isar1 = qtest_readq(qts, base);
+    isar2 = qtest_readq(qts, base + 8);
+    qtest_quit(qts);
+    /* ID_AA64ISAR1: APA 7:4, API 11:8, GPA 27:24, GPI 31:28 */
+    a.apa = extract64(isar1, 4, 4);
+    a.api = extract64(isar1, 8, 4);
+    /* ID_AA64ISAR2: GPA3 11:8, APA3 15:12 */
+    a.apa3 = extract64(isar2, 12, 4);
+    g_test_message("%s: ISAR1 0x%016" PRIx64 " ISAR2 0x%016" PRIx64
+                   " APA %u API %u APA3 %u", args, isar1, isar2, a.apa,
+                   a.api, a.apa3);
+    /* the generic-authentication field of the same algorithm, and no other */
+    g_assert_cmpuint(extract64(isar1, 24, 4), ==, !!a.apa);
+    g_assert_cmpuint(extract64(isar1, 28, 4), ==, !!a.api);
+    g_assert_cmpuint(extract64(isar2, 8, 4), ==, !!a.apa3);
+    g_assert_cmpuint(!!a.apa + !!a.api + !!a.apa3, <=, 1);
+    return a;
+}
+
+/*
+ * Under TCG the default CPU of the stack's type authenticates pointers
+ * with QEMU's IMPLEMENTATION DEFINED algorithm (API), the cheapest one
+ * (target/arm/tcg/pauth_helper.c, pauth_computepac_impdef: one xxhash),
+ * which upstream made the default of -cpu max in 10.0; virt-9.2 and older
+ * keep QARMA5 (hw_compat_9_2's backcompat-pauth-default-use-qarma5). An
+ * explicit -cpu property wins on every type.
+ */
+static void test_pauth(void)
+{
+    g_autofree char *image = make_pauth_image();
+    PauthAlgo impdef = pauth_algo("-M virt", image);
+    PauthAlgo a;
+
+    g_assert_cmpuint(impdef.api, >, 0);
+    a = pauth_algo("-M virt-10.0 -cpu max", image);
+    g_assert_cmpuint(a.api, ==, impdef.api);
+    a = pauth_algo("-M virt-9.2 -cpu max", image);
+    g_assert_cmpuint(a.apa, ==, impdef.api);
+    a = pauth_algo("-M virt -cpu max,pauth-qarma5=on", image);
+    g_assert_cmpuint(a.apa, ==, impdef.api);
+    a = pauth_algo("-M virt -cpu max,pauth-qarma3=on", image);
+    g_assert_cmpuint(a.apa3, ==, impdef.api);
+    a = pauth_algo("-M virt-9.2 -cpu max,pauth-impdef=on", image);
+    g_assert_cmpuint(a.api, ==, impdef.api);
+    a = pauth_algo("-M virt -cpu max,pauth=off", image);
+    g_assert_cmpuint(a.apa + a.api + a.apa3, ==, 0);
+    /* a model without FEAT_PAuth */
+    a = pauth_algo("-M virt -cpu cortex-a57", image);
+    g_assert_cmpuint(a.apa + a.api + a.apa3, ==, 0);
+    remove_image(image);
 }
 
 /*
@@ -718,5 +823,6 @@ int main(int argc, char **argv)
     qtest_add_func("/arm/virt/firmware-missing", test_firmware_missing);
     qtest_add_func("/arm/virt/cdrom", test_cdrom);
     qtest_add_func("/arm/virt/cpu-definitions", test_cpu_definitions);
+    qtest_add_func("/arm/virt/pauth", test_pauth);
     return g_test_run();
 }

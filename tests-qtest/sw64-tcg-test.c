@@ -1812,7 +1812,7 @@ static void test_in_asm(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Benchmark (-m perf only: build-scripts/bench-tcg.sh)                 */
+/* Benchmark (-m perf only: build-scripts/bench.sh)                   */
 
 #define BENCH_N_ADDR    (DATA_BASE + 0x800)
 #define BENCH_X86_DONE  0x7000
@@ -1895,7 +1895,7 @@ static void test_bench(void)
         !g_getenv("KVMPORT_BENCH_X86_ELF") ||
         !g_getenv("KVMPORT_BENCH_X86_ROMDIR")) {
         g_test_skip("KVMPORT_BENCH_X86_QEMU, _ELF and _ROMDIR are needed: "
-                    "run build-scripts/bench-tcg.sh");
+                    "run build-scripts/bench.sh");
         asm_free(a);
         return;
     }

@@ -43,7 +43,9 @@
 #                 Linux) from the MSRs after a save to a file and a restore
 #   aarch64 virt defaults (patches/arm), TCG:
 #   linux-aarch64 default-cpu: smoke on `-M virt` with no -cpu (virt's default CPU must run
-#                 an arm64 kernel; upstream's cortex-a15 is refused by QEMU); cdrom:
+#                 an arm64 kernel; upstream's cortex-a15 is refused by QEMU);
+#                 default-cpu-pauth: on it Linux has HWCAPs paca and pacg and reports
+#                 QEMU's IMPLEMENTATION DEFINED algorithm (the cheapest under TCG); cdrom:
 #                 `-cdrom` of an ISO made here (xorriso, label KVMPORT, test.txt) is a SCSI
 #                 CD in the guest (/dev/sr0, removable, label and file read from it);
 #                 pcie-root-ports-64: 64 pcie-root-ports (8 functions per slot from slot 2)
@@ -218,6 +220,8 @@ guest linux-aarch64/tcg/migrate --accel tcg --guest linux-aarch64:migrate --migr
 # cortex-a15 is 32-bit: this build refuses the Image for it, upstream QEMU hangs silently)
 guest linux-aarch64/tcg/default-cpu --accel tcg --guest linux-aarch64:smoke --cpu none \
     --param ncpus=1
+guest linux-aarch64/tcg/default-cpu-pauth --accel tcg --guest linux-aarch64:pauth --cpu none \
+    --param algo=impdef
 
 # make_iso FILE LABEL TEXT: an ISO 9660 image with volume label LABEL and test.txt = TEXT
 make_iso() {

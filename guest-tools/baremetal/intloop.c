@@ -1,5 +1,5 @@
 /*
- * intloop.elf: the x86 side of the TCG benchmark (build-scripts/bench-tcg.sh, which
+ * intloop.elf: the x86 side of the TCG benchmark (build-scripts/bench.sh, which
  * compares it with the same loop on qemu-system-sw64): per iteration an add, a compare,
  * a store, a load, a decrement and a conditional branch, 6 instructions.
  *
