@@ -131,6 +131,8 @@ install_guest_tools() {
     mkdir -p "$dest/rig"
     cp "$gt/rig/initramfs.cpio.gz" "$gt/rig/initramfs.cpio.gz.sha256" "$dest/rig/"
     cp "$ROOT/guest-tools/run-guest.py" "$dest/"
+    # the guest tests and their parameters, for the installed run-guest.py --help / --list
+    "$ROOT/guest-tools/run-guest.py" --list >"$dest/guests.txt"
     cp -r "$QEMU_DIR/python/qemu" "$dest/python/"
 }
 

@@ -88,6 +88,7 @@ import select
 import shlex
 import sys
 import tempfile
+import textwrap
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -878,6 +879,74 @@ def rig_reason(opts, guest):
     return None
 
 
+def guest_catalog():
+    """Every guest test and its parameters, as text: from the headers of the test sources
+    (guest-tools/linux/tests/*/NAME.sh, guest-tools/baremetal/NAME.c) in a source tree; the
+    same text from guests.txt (written at install time) next to an installed copy."""
+    if INSTALLED:
+        try:
+            with open(os.path.join(HERE, 'guests.txt'), encoding='utf-8') as f:
+                return f.read()
+        except OSError as err:
+            return f'(no list of guest tests: {err})\n'
+    entries = []
+    tests = os.path.join(ROOT, 'guest-tools', 'linux', 'tests')
+    for sub, kind in (('x86_64', 'linux-x86_64'), ('aarch64', 'linux-aarch64'),
+                      ('common', 'linux-{x86_64,aarch64}')):
+        for name in sorted(os.listdir(os.path.join(tests, sub))):
+            if name.endswith('.sh'):
+                entries.append((f'{kind}:{name[:-3]}', os.path.join(tests, sub, name), '#'))
+    bare = os.path.join(ROOT, 'guest-tools', 'baremetal')
+    for name in sorted(os.listdir(bare)):
+        if name.endswith('.c'):
+            entries.append((f'baremetal:{name[:-2]}', os.path.join(bare, name), ' *'))
+    out = []
+    for spec, path, lead in entries:
+        summary, params = header_doc(path, lead)
+        if summary is None:
+            continue
+        out.extend(textwrap.wrap(f'{spec}: {summary}', 90, initial_indent='  ',
+                                 subsequent_indent='      '))
+        out.extend(f'        {p}' for p in params or ['(no parameters)'])
+    return '\n'.join(out) + '\n'
+
+
+def header_doc(path, lead):
+    """(summary, parameter lines) of a test source's leading comment, where each line
+    starts with LEAD ('#' for shell, ' *' for C): the summary is its first sentence after
+    "NAME: " or "NAME.elf: ", the parameters the indented lines under its "Parameters"
+    line ("Parameters: none": none). (None, None) without a "Parameters" line."""
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    if lead == ' *':
+        lines = lines[1:] if lines and lines[0].startswith('/*') else []
+    text = []
+    for line in lines:
+        if not line.startswith(lead) or line.startswith(' */'):
+            break
+        text.append(line[len(lead):])
+    at = next((i for i, t in enumerate(text) if t.strip().startswith('Parameters')), None)
+    if at is None:
+        return None, None
+    summary = ' '.join(t.strip() for t in text[:at])
+    summary = re.sub(r'^[\w.-]+: ', '', summary)
+    summary = re.split(r'(?<=\.)\s+(?=[A-Z])', summary, maxsplit=1)[0].rstrip(' .:')
+    params = []
+    head = text[at].strip()
+    if head.endswith('none'):
+        return summary, []
+    if not head.endswith(':'):          # "Parameters (...):" notes what follows
+        params.append(head)
+    for t in text[at + 1:]:
+        if not t.startswith('   ') or not t.strip():
+            break
+        if t.startswith('    ' * 3) or t[3] == ' ':
+            params.append('  ' + t.strip())     # the previous parameter, continued
+        else:
+            params.append(t.strip())
+    return summary, params
+
+
 def parse_args(argv):
     if '--' in argv:
         i = argv.index('--')
@@ -886,7 +955,9 @@ def parse_args(argv):
         extra = []
     ap = argparse.ArgumentParser(
         prog='run-guest.py', description=__doc__.split('\n', 1)[0],
-        epilog=__doc__.split('\n', 1)[1],
+        epilog=__doc__.split('\n', 1)[1] + '\nGuest tests (--guest KIND:NAME) and their ' +
+        'parameters (--param KEY=VALUE; run-guest.py --list prints this only):\n' +
+        guest_catalog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage='%(prog)s --guest KIND:NAME [options] [-- extra qemu args]\n'
               '       %(prog)s --guest firmware[:ARCH] --param expect=REGEX... [options] '
@@ -934,9 +1005,14 @@ def parse_args(argv):
                     help='run the command after -- in L1 of the nested-KVM rig (its /rig '
                     'has qemu-system-x86_64 and the qtests that need KVM); its stdout '
                     'as it comes, stderr as comments, its exit status (0 or 1; 2: L1 failed)')
+    ap.add_argument('--list', action='store_true',
+                    help='print every guest test with its parameters and exit')
     ap.add_argument('--show-command', action='store_true',
                     help='print the QEMU command line as a comment')
     opts = ap.parse_args(argv)
+    if opts.list:
+        sys.stdout.write(guest_catalog())
+        sys.exit(0)
     opts.extra = extra
     params = []
     # a firmware guest's parameters are regexes for the runner, not words of a command line

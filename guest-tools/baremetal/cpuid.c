@@ -3,7 +3,11 @@
  * out whether a host's KVM shows the guest QEMU's CPUID (e.g. leaf 7 EBX of -cpu qemu64
  * is 0) or the host's own.
  *
- * Parameters (-append): leaf=<n> subleaf=<n> (default 0) reg=a|b|c|d want=<n>
+ * Parameters (-append):
+ *   leaf=<n>         the CPUID leaf (required)
+ *   subleaf=<n>      the subleaf (default 0)
+ *   reg=a|b|c|d      the register (required)
+ *   want=<n>         its expected value (required)
  */
 #include "bm.h"
 

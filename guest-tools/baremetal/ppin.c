@@ -1,5 +1,5 @@
 /*
- * ppin.elf: the PPIN semantic matrix (see /work/shared/notes/ppin.md).
+ * ppin.elf: the PPIN semantic matrix (docs/ppin.md).
  *
  * Parameters (-append):
  *   ppin=intel|amd|both|off  which PPIN the vCPU has (decides the MSR pairs checked, not

@@ -20,6 +20,8 @@
 #                                  run CMD; PASS when it exits 0 and prints the number EXPECTED
 #                                  (as check_hex)
 #   check_true NAME DETAIL CMD...  PASS when CMD succeeds
+#   need KEY WHAT                  parameter KEY must be given; else the test's only check is
+#                                  param.KEY FAIL (missing, naming WHAT) and the status is 1
 #   need_count KEY WHAT            parameter KEY must be a number >= 1; else the test's only
 #                                  check is param.KEY FAIL (naming WHAT) and the status is 1
 #   need_hex KEY WHAT              parameter KEY must be a 64-bit hex number, 0x...; else the
@@ -96,6 +98,15 @@ check_cmd() {
     else
         fail "$name" "$* -> exit $rc, '$out'; expected exit $want_rc, '$want_out'"
     fi
+}
+
+need() {
+    local val
+    eval "val=\${$1:-}"
+    [ -n "$val" ] && return 0
+    plan 1
+    fail "param.$1" "missing parameter $1: $2 (kvmport.$1=...)"
+    return 1
 }
 
 need_count() {

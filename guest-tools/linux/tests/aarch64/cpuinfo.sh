@@ -1,6 +1,12 @@
 # cpuinfo: the CPU model as the guest's Linux shows it in /proc/cpuinfo (CPU 0).
-# Parameters: implementer and part (as Linux prints them, e.g. 0x48 and 0xd01), features
-# (the Features line, its words joined with '+': kernel parameters have no spaces).
+# Parameters:
+#   implementer  CPU implementer as Linux prints it, e.g. 0x48 (required)
+#   part         CPU part as Linux prints it, e.g. 0xd01 (required)
+#   features     the Features line, its words joined with '+' (kernel parameters have no
+#                spaces; required)
+need implementer "the CPU implementer CPU 0 must show" || return 0
+need part "the CPU part CPU 0 must show" || return 0
+need features "the Features line CPU 0 must show" || return 0
 plan 3
 field() { sed -n "s/^$1[[:space:]]*: //p" /proc/cpuinfo | head -n1; }
 check implementer "$implementer" "$(field 'CPU implementer')" "CPU implementer"

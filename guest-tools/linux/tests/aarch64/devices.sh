@@ -1,5 +1,5 @@
-# devices: the PCI and storage devices an arm64 guest sees on virt, one check per parameter
-# (in the order given; a parameter this test does not know is a FAIL naming it):
+# devices: the PCI and storage devices an arm64 guest sees on virt.
+# Parameters (one check each, in the order given; one this test does not know is a FAIL):
 #   cdrom=LABEL   /dev/sr0 is a CD (SCSI type 5, removable) holding an ISO 9660 file system
 #                 whose volume label is LABEL
 #   cdtext=TEXT   test.txt on /dev/sr0, mounted read-only, contains TEXT (one line)

@@ -2,7 +2,8 @@
 # pacg in the Features line of /proc/cpuinfo (CPU 0), and the algorithm the kernel found
 # (its "CPU features: detected: Address authentication (...)" line in dmesg; the strings
 # are the .desc of arm64_features[] in Linux's arch/arm64/kernel/cpufeature.c).
-# Parameters: algo (impdef, qarma5 or qarma3: the algorithm the kernel must report).
+# Parameters:
+#   algo      impdef, qarma5 or qarma3: the algorithm the kernel must report (required)
 case ${algo:-} in
 impdef) want='IMP DEF algorithm' ;;
 qarma5) want='architected QARMA5 algorithm' ;;

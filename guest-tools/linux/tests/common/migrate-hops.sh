@@ -1,6 +1,7 @@
 # migrate-hops: the guest's state survives HOPS live migrations (run-guest.py
 # --migrate-peer, one hop each: to another QEMU process, possibly another binary).
-# Parameter: hops (the number of migrations the harness makes; required).
+# Parameters:
+#   hops      the number of migrations the harness makes (required)
 # Before each hop it writes a new random marker into a tmpfs file (page cache), a shell
 # variable (user memory) and the kernel's hostname (kernel memory), and 8 MiB of new
 # random data into tmpfs, prints KVMPORT-READY and waits for the line the harness sends

@@ -1,6 +1,7 @@
 # migrate: the guest survives being saved to a file and restored in a new QEMU process
 # (run-guest.py --migrate). It prints KVMPORT-READY, then waits for a line on the console,
 # which the harness sends once the restored guest runs.
+# Parameters: none
 plan 3
 marker="kvmport-migrate-$$-$(cat /proc/sys/kernel/random/boot_id)"
 echo "$marker" >/tmp/marker

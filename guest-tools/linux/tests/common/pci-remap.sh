@@ -1,7 +1,8 @@
 # pci-remap: the guest's memory map changes again and again while the other vCPUs run.
-# Parameters: seconds (required): how long to keep remapping; device (required): the
-# PCI address (DDDD:BB:DD.F) of a device with a memory BAR that no driver binds, e.g.
-# QEMU's `-device pci-testdev,addr=05` (0000:00:05.0).
+# Parameters:
+#   seconds   how long to keep remapping (required)
+#   device    the PCI address (DDDD:BB:DD.F) of a device with a memory BAR that no driver
+#             binds, e.g. QEMU's `-device pci-testdev,addr=05` (0000:00:05.0; required)
 # CPU 0's shell removes the device and rescans the bus in a loop (shell builtins only, no
 # fork): Linux sizes its BARs with decoding off and maps them again, so each round adds
 # and removes memory regions several times (each a new FlatView and dispatch in QEMU and

@@ -1,12 +1,14 @@
 # msr-topology: rdmsr/wrmsr (guest-tools/msr) and the msr driver against the vCPU topology.
 # Parameters:
-#   expect35  MSR_CORE_THREAD_COUNT as rdmsr prints it (lower-case hex, no prefix):
-#             cores per package << 16 | threads per package, computed by the harness
-#   ncpus     the number of vCPUs
+#   expect35  MSR_CORE_THREAD_COUNT (hex, 0x optional, compared as a number): cores per
+#             package << 16 | threads per package, computed by the harness (required)
+#   ncpus     the number of vCPUs (required)
 # Run it on a vCPU without x2APIC (e.g. -cpu max,-x2apic): MSR 0x802 must then raise #GP.
+need expect35 "MSR 0x35 as the vCPU topology gives it" || return 0
+need_count ncpus "the number of vCPUs" || return 0
 plan 6
 check cpus "$ncpus" "$(nproc)" "nproc"
-check_cmd msr35 0 "$expect35" rdmsr 0x35
+check_hex_cmd msr35 "$expect35" rdmsr 0x35
 
 run rdmsr -a apic_base
 if [ "$rc" != 0 ]; then
