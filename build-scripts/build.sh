@@ -6,7 +6,7 @@
 # Environment: PREFIX (default: install/ at the repository root), BUILD_DIR (build/),
 # TARGETS (default: the targets this stack supports), FEATURES (the optional features
 # enabled on top of --without-default-features), EXTRA_CONFIGURE (more configure
-# options), PKGVERSION (the version suffix; default: the stack's identification, see
+# options), KVMPORT_PKGVERSION (the version suffix; default: the stack's identification, see
 # stack_id). configure re-runs only when its options change; compile is ninja, plus the
 # x86 option ROMs built from source; install is `make install`; guest-tools builds
 # guest-tools/ into build/guest-tools (rdmsr/wrmsr, test guests, initramfs images) and
@@ -23,7 +23,7 @@ FEATURES=${FEATURES---enable-fdt=system --enable-slirp --enable-pixman --enable-
 FIRMWAREPATH=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu-efi-aarch64:/usr/share/AAVMF
 
 [ -x "$QEMU_DIR/configure" ] ||
-    die "no QEMU source in $QEMU_DIR: run build-scripts/apply.sh first"
+    die "no QEMU source in $QEMU_DIR (qemu/ is made by build-scripts/apply.sh)"
 
 # "kvmport 10.0.13-2 (git REV)": the stack's release on its upstream base (qemu.pin, as
 # Debian's and Proxmox's package versions do), then the exact revision of this repository
@@ -40,7 +40,7 @@ stack_id() {
 
 configure() {
     local id opts
-    id=${PKGVERSION:-$(stack_id)}
+    id=${KVMPORT_PKGVERSION:-$(stack_id)}
     opts=(--prefix="$PREFIX" --target-list="$TARGETS"
           --python=/usr/bin/python3
           --with-pkgversion="$id"
@@ -59,6 +59,8 @@ configure() {
     (cd "$BUILD_DIR" && "$QEMU_DIR/configure" "${opts[@]}") >"$BUILD_DIR/configure.log" 2>&1 ||
         { tail -n 30 "$BUILD_DIR/configure.log" >&2; die "configure failed; see $BUILD_DIR/configure.log"; }
     printf '%s\n' "${opts[*]}" >"$BUILD_DIR/.kvmport-configure"
+    # the choices a second build with the same options needs (build-scripts/bench.sh)
+    printf '%s\n' "$FEATURES" "${EXTRA_CONFIGURE:-}" "${CC:-cc}" >"$BUILD_DIR/.kvmport-options"
     printf '%s\n' "$id" >"$BUILD_DIR/stack-id"
 }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run every test and end with the line "N passed, N failed, N skipped".
 #
-# Usage: build-scripts/check.sh [stack|pipeline|install|qtest|sw64-kvm|msr-tools|guest|migrate-peer|libvirt|asan]...
+# Usage: build-scripts/check.sh [stack|pipeline|install|qtest|sw64-kvm|msr-tools|guest|migrate-peer|libvirt|examples|asan]...
 #        (default: all)
 #
 #   stack     every patch applies with fuzz 0, apply/export round trip, checkpatch.pl
@@ -19,6 +19,9 @@
 #             QEMU driver it then satisfies; tests/migrate-peer-test.sh)
 #   libvirt   the installed binaries as libvirt's <emulator>, under a private embedded
 #             libvirt (installs Debian's libvirt 11 when missing; tests/libvirt-test.sh)
+#   examples  every command example of the README and docs/ run as written, its documented
+#             output checked (tests/examples-test.py; after libvirt and migrate-peer, which
+#             install what some examples use)
 #   asan      x86 qtests on an ASan+UBSan build, no sanitizer report (build-scripts/asan.sh
 #             builds it first: a lean second build tree, build/asan)
 # Expects a build (`make`). Logs go to build/check/.
@@ -166,7 +169,7 @@ sw64_kvm() {
     echo "1..1"
 }
 
-WHAT=${*:-stack pipeline install qtest sw64-kvm msr-tools guest migrate-peer libvirt asan}
+WHAT=${*:-stack pipeline install qtest sw64-kvm msr-tools guest migrate-peer libvirt examples asan}
 for w in $WHAT; do
     case $w in
     stack) tap stack "$SCRIPTS/tests/stack-test.sh" ;;
@@ -178,8 +181,9 @@ for w in $WHAT; do
     guest) tap guest "$SCRIPTS/tests/guest-test.sh" ;;
     migrate-peer) tap migrate-peer "$SCRIPTS/tests/migrate-peer-test.sh" ;;
     libvirt) tap libvirt "$SCRIPTS/tests/libvirt-test.sh" ;;
+    examples) tap examples "$SCRIPTS/tests/examples-test.py" ;;
     asan) tap asan "$SCRIPTS/asan.sh" ;;
-    *) die "unknown test group '$w' (stack, pipeline, install, qtest, sw64-kvm, msr-tools, guest, migrate-peer, libvirt, asan)" ;;
+    *) die "unknown test group '$w' (stack, pipeline, install, qtest, sw64-kvm, msr-tools, guest, migrate-peer, libvirt, examples, asan)" ;;
     esac
 done
 step "check: done"

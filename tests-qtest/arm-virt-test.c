@@ -227,16 +227,18 @@ static char *make_pauth_image(void)
         0xd5380642,     /* 0x44: mrs x2, id_aa64isar2_el1 */
         0x100005c3,     /* 0x48: adr x3, 0x100 */
         0xa9000861,     /* 0x4c: stp x1, x2, [x3] */
-        0xd2800024,     /* 0x50: mov x4, #1 */
-        0xf9000864,     /* 0x54: str x4, [x3, #16] */
-        0x14000000,     /* 0x58: b . */
+        0xd5033bbf,     /* 0x50: dmb ish (the values before the done word) */
+        0xd2800024,     /* 0x54: mov x4, #1 */
+        0xf9000864,     /* 0x58: str x4, [x3, #16] */
+        0x14000000,     /* 0x5c: b . */
     };
     g_autofree char *dir = g_dir_make_tmp("arm-virt-test-XXXXXX", NULL);
-    char *path = g_build_filename(dir, "Image", NULL);
+    char *path;
     uint8_t image[4096] = { 0 };
     int i;
 
     g_assert_nonnull(dir);
+    path = g_build_filename(dir, "Image", NULL);
     stl_le_p(image, 0x14000010);            /* code0: b 0x40 */
     memcpy(image + 56, "ARM\x64", 4);
     for (i = 0; i < ARRAY_SIZE(code); i++) {

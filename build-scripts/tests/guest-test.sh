@@ -45,7 +45,8 @@
 #   linux-aarch64 default-cpu: smoke on `-M virt` with no -cpu (virt's default CPU must run
 #                 an arm64 kernel; upstream's cortex-a15 is refused by QEMU);
 #                 default-cpu-pauth: on it Linux has HWCAPs paca and pacg and reports
-#                 QEMU's IMPLEMENTATION DEFINED algorithm (the cheapest under TCG); cdrom:
+#                 QEMU's IMPLEMENTATION DEFINED algorithm (the cheapest under TCG);
+#                 pauth-qarma5: with -cpu max,pauth-qarma5=on Linux reports QARMA5; cdrom:
 #                 `-cdrom` of an ISO made here (xorriso, label KVMPORT, test.txt) is a SCSI
 #                 CD in the guest (/dev/sr0, removable, label and file read from it);
 #                 pcie-root-ports-64: 64 pcie-root-ports (8 functions per slot from slot 2)
@@ -222,6 +223,8 @@ guest linux-aarch64/tcg/default-cpu --accel tcg --guest linux-aarch64:smoke --cp
     --param ncpus=1
 guest linux-aarch64/tcg/default-cpu-pauth --accel tcg --guest linux-aarch64:pauth --cpu none \
     --param algo=impdef
+guest linux-aarch64/tcg/pauth-qarma5 --accel tcg --guest linux-aarch64:pauth \
+    --cpu max,pauth-qarma5=on --param algo=qarma5
 
 # make_iso FILE LABEL TEXT: an ISO 9660 image with volume label LABEL and test.txt = TEXT
 make_iso() {

@@ -60,18 +60,14 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$root/etc"
-# Run QEMU as this user, with no cgroups, namespaces or security labels to set up, and
-# leave the ownership and labels of the images (the install tree) alone.
-cat >"$root/etc/qemu.conf" <<EOF
-user = "$(id -un)"
-group = "$(id -gn)"
-security_driver = "none"
-dynamic_ownership = 0
-remember_owner = 0
-cgroup_controllers = [ ]
-namespaces = [ ]
-stdio_handler = "file"
-EOF
+# The embedded driver's qemu.conf is the one docs/libvirt.md gives users (what each line is
+# for is said there): its here-document, expanded as the user's shell expands it.
+conf=$(awk '$0 == "$ cat > \"$root/etc/qemu.conf\" <<EOF" { on = 1; next }
+            on && $0 == "EOF" { exit } on' "$ROOT/docs/libvirt.md")
+[ -n "$conf" ] || { echo "not ok 1 - docs/libvirt.md has no qemu.conf here-document"; exit 1; }
+eval "cat >\"\$root/etc/qemu.conf\" <<EOF
+$conf
+EOF"
 
 run=("$HERE/libvirt-test.py" --prefix "$PREFIX" --root "$root")
 if [ "$(id -u)" = 0 ] && unshare --pid --fork --kill-child --mount-proc true 2>/dev/null; then
