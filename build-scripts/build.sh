@@ -126,6 +126,8 @@ install_guest_tools() {
     mkdir -p "$dest/bin" "$dest/baremetal" "$dest/python"
     cp "$gt/msr/rdmsr" "$gt/msr/wrmsr" "$dest/bin/"
     cp "$gt"/baremetal/*.elf "$dest/baremetal/"
+    mkdir -p "$dest/sw64"
+    cp "$gt/sw64/hello.elf" "$dest/sw64/"
     for a in x86_64 aarch64; do
         mkdir -p "$dest/linux/$a"
         cp "$gt/linux/$a/vmlinuz" "$gt/linux/$a/initramfs.cpio.gz" "$dest/linux/$a/"
