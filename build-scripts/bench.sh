@@ -37,7 +37,7 @@
 # 2-core machine, plus about 5 minutes the first time for the upstream build.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-want_help "${1:-}"
+for a in "$@"; do want_help "$a"; done
 shopt -s inherit_errexit    # a failed run inside $(...) stops the benchmark
 
 PAIRS=5 ONLY=x86-boot,arm-boot,sw64-loop,ppin-cap,ppin-filter README=
@@ -87,7 +87,7 @@ upstream_qemu() {
     base=$(git -C "$QEMU_DIR" rev-parse stack-base) ||
         die "qemu/ has no tag stack-base (run build-scripts/apply.sh)"
     [ -f "$BUILD_DIR/.kvmport-options" ] ||
-        die "$BUILD_DIR/.kvmport-options not found (configure this build again: make)"
+        die "$BUILD_DIR/.kvmport-options not found (build-scripts/build.sh configure writes it)"
     mapfile -t o <"$BUILD_DIR/.kvmport-options"
     stamp="$base ${o[*]}"
     if [ -x "$out/qemu-system-x86_64" ] && [ "$(cat "$out/.bench-base" 2>/dev/null)" = "$stamp" ]; then

@@ -51,6 +51,8 @@ configure() {
     # QEMU's configure names the compiler itself, so meson does not add ccache on its own.
     if command -v ccache >/dev/null; then opts+=(--cc="ccache ${CC:-cc}"); fi
     mkdir -p "$BUILD_DIR"
+    # the choices a second build with the same options needs (build-scripts/bench.sh)
+    printf '%s\n' "$FEATURES" "${EXTRA_CONFIGURE:-}" "${CC:-cc}" >"$BUILD_DIR/.kvmport-options"
     if [ -f "$BUILD_DIR/build.ninja" ] && [ -f "$BUILD_DIR/.kvmport-configure" ] &&
        [ "$(cat "$BUILD_DIR/.kvmport-configure")" = "${opts[*]}" ]; then
         return 0
@@ -59,8 +61,6 @@ configure() {
     (cd "$BUILD_DIR" && "$QEMU_DIR/configure" "${opts[@]}") >"$BUILD_DIR/configure.log" 2>&1 ||
         { tail -n 30 "$BUILD_DIR/configure.log" >&2; die "configure failed; see $BUILD_DIR/configure.log"; }
     printf '%s\n' "${opts[*]}" >"$BUILD_DIR/.kvmport-configure"
-    # the choices a second build with the same options needs (build-scripts/bench.sh)
-    printf '%s\n' "$FEATURES" "${EXTRA_CONFIGURE:-}" "${CC:-cc}" >"$BUILD_DIR/.kvmport-options"
     printf '%s\n' "$id" >"$BUILD_DIR/stack-id"
 }
 

@@ -904,10 +904,12 @@ def guest_catalog():
     for spec, path, lead in entries:
         summary, params = header_doc(path, lead)
         if summary is None:
-            continue
+            summary, params = '(its header documents no parameters)', []
         out.extend(textwrap.wrap(f'{spec}: {summary}', 90, initial_indent='  ',
                                  subsequent_indent='      '))
         out.extend(f'        {p}' for p in params or ['(no parameters)'])
+    out += ['  firmware[:ARCH]: no guest image; the machine\'s own firmware or -- -bios FILE',
+            '        expect=REGEX  one check per regex: a console line matches it, in order']
     return '\n'.join(out) + '\n'
 
 
@@ -940,7 +942,7 @@ def header_doc(path, lead):
     for t in text[at + 1:]:
         if not t.startswith('   ') or not t.strip():
             break
-        if t.startswith('    ' * 3) or t[3] == ' ':
+        if t[3] == ' ':
             params.append('  ' + t.strip())     # the previous parameter, continued
         else:
             params.append(t.strip())
@@ -955,9 +957,10 @@ def parse_args(argv):
         extra = []
     ap = argparse.ArgumentParser(
         prog='run-guest.py', description=__doc__.split('\n', 1)[0],
-        epilog=__doc__.split('\n', 1)[1] + '\nGuest tests (--guest KIND:NAME) and their ' +
-        'parameters (--param KEY=VALUE; run-guest.py --list prints this only):\n' +
-        guest_catalog(),
+        epilog=__doc__.split('\n', 1)[1] + ('\nGuest tests (--guest KIND:NAME) and their '
+                                              'parameters (--param KEY=VALUE; run-guest.py '
+                                              '--list prints this only):\n' + guest_catalog()
+                                              if {'-h', '--help'} & set(argv) else ''),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage='%(prog)s --guest KIND:NAME [options] [-- extra qemu args]\n'
               '       %(prog)s --guest firmware[:ARCH] --param expect=REGEX... [options] '

@@ -14,18 +14,24 @@ documented output. Each documented line must match a line of what the command pr
 documented line matches any text, and other lines may come between. `[exit N]` among them
 is the exit status it must have (default 0). The commands of one example run in one bash
 (variables and `cd` carry over), from the checkout's root, stdin /dev/null, within the
-example's timeout (default 300 s); `session=NAME` makes the examples of a file with that
-NAME one run, in order (prose between the steps of one walk-through). As root, an example
-that needs libvirt runs in its own PID and mount namespace with a private /run, where
-libvirt leaves files on first use (the command is unchanged).
+example's timeout (default 300 s; then its whole process group is killed), with `set -u`;
+a command whose status is not the documented one ends the example (the rest would build
+on it). `session=NAME` makes the examples of a file with that NAME one run, in order (prose
+between the steps of one walk-through); a step skipped for its needs must not be one that
+later steps build on. As root, an example that needs libvirt runs in its own PID and mount
+namespace with a private /run, where libvirt leaves files on first use; otherwise with
+private XDG directories, removed afterwards (the command is unchanged).
 
 needs=: kvm (a usable /dev/kvm), kvm-linux (this host's KVM boots the project's Linux
 guest: `run-guest.py --probe-kvm linux-x86_64`; some nested KVMs run only bare-metal
-guests), libvirt (virsh), root, debian-qemu (Debian's
-/usr/bin/qemu-system-x86_64), sw64-firmware (the vendor's files in $SW64_FIRMWARE_DIR or
-cache/sw64-firmware, docs/sw64.md); an example whose needs are missing is a skip naming
-them. A block of language sh, console, xml or ini without an example marker is a failure:
-every command and configuration example is either run or skipped with its reason.
+guests), libvirt (libvirt 11 or later with its QEMU driver; as root, a private /run),
+debian-qemu (Debian's /usr/bin/qemu-system-x86_64 with pc-q35-10.0), sw64-firmware (the
+vendor's files in $SW64_FIRMWARE_DIR or cache/sw64-firmware, docs/sw64.md); every example
+also needs the default tree (install/ and build/ in the checkout: the commands name them).
+An example whose needs are missing is a skip naming them. A fenced block of any language
+but `text` (protocol samples, output) without an example marker is a failure, and so is a
+marker without a block: every command and configuration example is either run or skipped
+with its reason.
 
 TAP: one line per command, `ok N - FILE:LINE: COMMAND`; a failure prints what was
 expected, the exit status and the output.
@@ -35,17 +41,21 @@ import glob
 import os
 import re
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARK = re.compile(r'^<!-- example(?P<opts>(?:\s+[a-z-]+=(?:"[^"]*"|\S+))*)\s*-->$')
-FENCE = re.compile(r'^```(\S*)\s*$')
-CHECKED_LANGS = ('sh', 'console', 'xml', 'ini')
-HEREDOC = re.compile(r'<<-?\s*([\'"]?)([A-Za-z_][A-Za-z0-9_]*)\1')
+FENCE = re.compile(r'^(`{3,}|~{3,})\s*([\w+-]*)')
+# blocks that are not commands or configuration (protocol samples, program output)
+TEXT_LANGS = ('text',)
+HEREDOC = re.compile(r'(?<![<$(])<<(-?)\s*([\'"]?)([A-Za-z_][A-Za-z0-9_]*)\2')
 EXIT = re.compile(r'^\[exit (\d+)\]$')
 SEP = '@@KVMPORT-EXAMPLE'
-NEEDS = ('kvm', 'kvm-linux', 'libvirt', 'root', 'debian-qemu', 'sw64-firmware')
+NEEDS = ('kvm', 'kvm-linux', 'libvirt', 'debian-qemu', 'sw64-firmware')
 
 
 class Example:
@@ -64,6 +74,12 @@ def parse_opts(text, where):
         if key not in ('needs', 'timeout', 'skip', 'session'):
             raise SystemExit(f'{where}: unknown example option {key!r}')
         opts[key] = value
+    try:
+        if float(opts.get('timeout', 1)) <= 0:
+            raise ValueError
+    except ValueError:
+        raise SystemExit(f'{where}: timeout={opts["timeout"]!r}: expected seconds > 0') \
+            from None
     for need in filter(None, opts.get('needs', '').split(',')):
         if need not in NEEDS:
             raise SystemExit(f'{where}: unknown need {need!r} (one of {", ".join(NEEDS)})')
@@ -79,10 +95,15 @@ def parse_file(path):
     while i < len(lines):
         m = FENCE.match(lines[i])
         if not m:
+            if MARK.match(lines[i].strip()) and not (i + 1 < len(lines) and
+                                                     FENCE.match(lines[i + 1])):
+                raise SystemExit(f'{path}:{i + 1}: an example marker without a code block '
+                                 'on the next line')
             i += 1
             continue
-        lang, start = m.group(1), i
-        end = next((j for j in range(i + 1, len(lines)) if lines[j].startswith('```')), None)
+        fence, lang, start = m.group(1), m.group(2), i
+        end = next((j for j in range(i + 1, len(lines))
+                    if lines[j].strip() == fence[0] * len(fence)), None)
         if end is None:
             raise SystemExit(f'{path}:{i + 1}: unterminated code block')
         mark = MARK.match(lines[i - 1].strip()) if i > 0 else None
@@ -94,8 +115,8 @@ def parse_file(path):
             if not ex.commands:
                 raise SystemExit(f'{path}:{i + 1}: an example without a "$ " command')
             examples.append(ex)
-        elif lang in CHECKED_LANGS:
-            unmarked.append((start + 1, lang))
+        elif lang not in TEXT_LANGS:
+            unmarked.append((start + 1, lang or 'plain'))
         i = end + 1
     return examples, unmarked
 
@@ -111,11 +132,17 @@ def parse_console(ex, body, first):
             while parts[-1].endswith('\\') and i < len(body):
                 parts.append(body[i])
                 i += 1
+            if parts[-1].endswith('\\'):
+                raise SystemExit(f'{ex.where(lineno)}: a command continued past the block')
             for m in HEREDOC.finditer('\n'.join(parts)):
-                while i < len(body):
+                while True:
+                    if i == len(body):
+                        raise SystemExit(f'{ex.where(lineno)}: no {m.group(3)} ending the '
+                                         'here-document')
                     parts.append(body[i])
                     i += 1
-                    if parts[-1].strip() == m.group(2):
+                    end = parts[-1].lstrip('\t') if m.group(1) else parts[-1]
+                    if end == m.group(3):
                         break
             cmd = [lineno, '\n'.join(parts), [], 0]
             ex.commands.append(cmd)
@@ -140,7 +167,7 @@ def kvm_usable():
             return 'KVM API version is not 12'
         os.close(fcntl.ioctl(fd, 0xAE01, 0))        # KVM_CREATE_VM
     except OSError as err:
-        return f'KVM_CREATE_VM: {err.strerror}'
+        return f'KVM ioctl: {err.strerror}'
     finally:
         os.close(fd)
     return None
@@ -156,6 +183,14 @@ def missing_need(need):
 
 
 def probe_need(need):
+    if need == 'default-tree':
+        prefix = os.environ.get('PREFIX', os.path.join(ROOT, 'install'))
+        build = os.environ.get('BUILD_DIR', os.path.join(ROOT, 'build'))
+        if os.path.realpath(prefix) != os.path.join(ROOT, 'install') or \
+                os.path.realpath(build) != os.path.join(ROOT, 'build'):
+            return (f'the examples are written for install/ and build/; this tree has '
+                    f'PREFIX={prefix} BUILD_DIR={build}')
+        return None
     if need == 'kvm':
         why = kvm_usable()
         return f'no usable KVM ({why})' if why else None
@@ -167,16 +202,31 @@ def probe_need(need):
                             'linux-x86_64'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            check=False)
         return None if p.returncode == 0 else \
-            f"this host's KVM does not boot a Linux guest ({p.stdout.decode().strip()})"
+            f"this host's KVM does not boot a Linux guest ({' '.join(p.stdout.decode().split())})"
     if need == 'libvirt':
-        return None if any(os.access(os.path.join(d, 'virsh'), os.X_OK)
-                           for d in os.environ.get('PATH', '').split(':')) else \
-            "no virsh (Debian's libvirt-clients: build-scripts/deps.sh --libvirt)"
-    if need == 'root':
-        return None if os.geteuid() == 0 else 'not root'
+        # the version the docs are tested with, and its QEMU driver (the embedded one)
+        try:
+            ver = subprocess.run(['virsh', '--version'], stdout=subprocess.PIPE,
+                                 check=False).stdout.decode().strip()
+        except OSError:
+            return "no virsh (Debian's libvirt 11: build-scripts/deps.sh --libvirt)"
+        if not re.match(r'(1[1-9]|[2-9]\d)\.', ver):
+            return f'libvirt {ver}, not 11 or later (build-scripts/deps.sh --libvirt)'
+        if not glob.glob('/usr/lib/*/libvirt/connection-driver/libvirt_driver_qemu.so'):
+            return "no libvirt QEMU driver (Debian's libvirt-daemon-driver-qemu)"
+        if os.geteuid() == 0 and subprocess.run(
+                ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', 'true'],
+                stderr=subprocess.DEVNULL, check=False).returncode:
+            return 'no private /run (unshare refused): libvirt would leave files in /run'
+        return None
     if need == 'debian-qemu':
-        return None if os.access('/usr/bin/qemu-system-x86_64', os.X_OK) else \
-            "no /usr/bin/qemu-system-x86_64 (Debian's qemu-system-x86)"
+        try:
+            out = subprocess.run(['/usr/bin/qemu-system-x86_64', '-machine', 'help'],
+                                 stdout=subprocess.PIPE, check=False).stdout.decode()
+        except OSError:
+            return "no /usr/bin/qemu-system-x86_64 (Debian's qemu-system-x86)"
+        return None if re.search(r'^pc-q35-10\.0 ', out, re.M) else \
+            "Debian's qemu-system-x86_64 has no pc-q35-10.0 (bookworm-backports' 10.0 has)"
     if need == 'sw64-firmware':
         d = os.environ.get('SW64_FIRMWARE_DIR') or os.path.join(ROOT, 'cache', 'sw64-firmware')
         files = ('core3-hmcode', 'c3-uefi-bios-sw')
@@ -198,24 +248,40 @@ def matches(expected, lines):
     return None
 
 
-def run_commands(commands, timeout, private_run):
-    """[(ok, detail, output lines)] per command of COMMANDS, run in one bash"""
-    script = ['exec 2>&1 </dev/null', f'cd {shlex.quote(ROOT)}']
-    for n, (_, text, _, _) in enumerate(commands):
+def run_commands(commands, timeout, libvirt):
+    """[(ok, detail, output lines)] per command of COMMANDS, run in one bash (set -u: an
+    unset variable is an error); a command whose status is not the documented one ends
+    the run (what follows would build on it). LIBVIRT: as root in a PID and mount
+    namespace with a private /run, else with private XDG directories (libvirt keeps its
+    files there), removed afterwards."""
+    script = ['set -u', 'exec 2>&1 </dev/null', f'cd {shlex.quote(ROOT)}']
+    for n, (_, text, _, want_rc) in enumerate(commands):
         script += [f"printf '\\n{SEP}-BEGIN {n}@@\\n'", text,
-                   f"printf '\\n{SEP}-END {n} %s@@\\n' \"$?\""]
-    argv = ['bash', '-c', '\n'.join(script)]
-    if private_run:
+                   f"kvmport_rc=$?; printf '\\n{SEP}-END {n} %s@@\\n' $kvmport_rc",
+                   f'[ $kvmport_rc = {want_rc} ] || exit 0']
+    argv, env, xdg = ['bash', '-c', '\n'.join(script)], dict(os.environ), None
+    if libvirt and os.geteuid() == 0:
         # -n: no /run/mount/utab entry on the host
         argv = ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', 'bash', '-c',
                 'mount -n -t tmpfs -o mode=0755,size=64m kvmport-examples /run && exec "$@"',
                 'bash'] + argv
+    elif libvirt:
+        xdg = tempfile.mkdtemp(prefix='kvmport-examples-xdg-')
+        for var in ('XDG_RUNTIME_DIR', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME'):
+            env[var] = os.path.join(xdg, var.lower())
+            os.mkdir(env[var], 0o700)
+    # its own process group: a timeout kills QEMU, virsh and run-guest.py with the shell
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, env=env, start_new_session=True)
     try:
-        p = subprocess.run(argv, stdout=subprocess.PIPE, timeout=timeout, check=False)
-        out, late = p.stdout.decode(errors='replace'), None
-    except subprocess.TimeoutExpired as err:
-        out = (err.stdout or b'').decode(errors='replace')
+        out, late = proc.communicate(timeout=timeout)[0], None
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out = proc.communicate()[0]
         late = f'the example did not finish within {timeout:g} s'
+    finally:
+        if xdg:
+            shutil.rmtree(xdg, ignore_errors=True)
+    out = out.decode(errors='replace')
     outputs, status, cur = {}, {}, None
     for line in out.split('\n'):
         m = re.fullmatch(f'{SEP}-(BEGIN|END) (\\d+)(?: (\\d+))?@@', line)
@@ -243,9 +309,13 @@ def run_commands(commands, timeout, private_run):
     return results
 
 
+def tap_text(command):
+    """a command's first line as a TAP description: '#' would start a directive"""
+    return command.split('\n')[0].replace('#', '\\#')
+
+
 def sessions(examples):
-    """the examples as runs: one per example, or one per session=NAME, in file order (a
-    session's options other than needs and timeout are those of its first example)"""
+    """the examples as runs: one per example, or one per session=NAME, in file order"""
     runs, by_name = [], {}
     for ex in examples:
         name = ex.opts.get('session')
@@ -284,7 +354,7 @@ def main(argv):
             # an example of a session whose needs are missing is skipped, the rest runs
             skips = {}
             for e in group:
-                needs = [x for x in e.opts.get('needs', '').split(',') if x]
+                needs = ['default-tree'] + [x for x in e.opts.get('needs', '').split(',') if x]
                 why = e.opts.get('skip') or '; '.join(m for m in map(missing_need, needs) if m)
                 if why:
                     skips[id(e)] = why
@@ -292,20 +362,20 @@ def main(argv):
             commands = [c for e in run for c in e.commands]
             needs = {x for e in run for x in e.opts.get('needs', '').split(',') if x}
             timeout = sum(float(e.opts.get('timeout', 300)) for e in run)
-            private_run = 'libvirt' in needs and os.geteuid() == 0
             results = dict(zip(map(id, commands),
-                               run_commands(commands, timeout, private_run) if run else []))
+                               run_commands(commands, timeout, 'libvirt' in needs)
+                               if run else []))
             for e in group:
                 for c in e.commands:
                     line, text, expected, _ = c
                     if id(e) in skips:
                         n += 1
-                        print(f'ok {n} - {ex.where(line)}: {text.split(chr(10))[0]} '
+                        print(f'ok {n} - {ex.where(line)}: {tap_text(text)} '
                               f'# SKIP {skips[id(e)]}')
                         continue
                     ok, detail, lines = results[id(c)]
                     n += 1
-                    head = text.split('\n')[0]
+                    head = tap_text(text)
                     if ok:
                         print(f'ok {n} - {ex.where(line)}: {head} # {detail}')
                         continue

@@ -46,7 +46,8 @@
 #                 an arm64 kernel; upstream's cortex-a15 is refused by QEMU);
 #                 default-cpu-pauth: on it Linux has HWCAPs paca and pacg and reports
 #                 QEMU's IMPLEMENTATION DEFINED algorithm (the cheapest under TCG);
-#                 pauth-qarma5: with -cpu max,pauth-qarma5=on Linux reports QARMA5; cdrom:
+#                 pauth-qarma5, pauth-qarma3: with -cpu max,pauth-qarma5=on (qarma3=on)
+#                 Linux reports QARMA5 (QARMA3); cdrom:
 #                 `-cdrom` of an ISO made here (xorriso, label KVMPORT, test.txt) is a SCSI
 #                 CD in the guest (/dev/sr0, removable, label and file read from it);
 #                 pcie-root-ports-64: 64 pcie-root-ports (8 functions per slot from slot 2)
@@ -225,6 +226,8 @@ guest linux-aarch64/tcg/default-cpu-pauth --accel tcg --guest linux-aarch64:paut
     --param algo=impdef
 guest linux-aarch64/tcg/pauth-qarma5 --accel tcg --guest linux-aarch64:pauth \
     --cpu max,pauth-qarma5=on --param algo=qarma5
+guest linux-aarch64/tcg/pauth-qarma3 --accel tcg --guest linux-aarch64:pauth \
+    --cpu max,pauth-qarma3=on --param algo=qarma3
 
 # make_iso FILE LABEL TEXT: an ISO 9660 image with volume label LABEL and test.txt = TEXT
 make_iso() {

@@ -22,7 +22,8 @@
 #   check_true NAME DETAIL CMD...  PASS when CMD succeeds
 #   need KEY WHAT                  parameter KEY must be given; else the test's only check is
 #                                  param.KEY FAIL (missing, naming WHAT) and the status is 1
-#   need_count KEY WHAT            parameter KEY must be a number >= 1; else the test's only
+#   need_count KEY WHAT            parameter KEY must be a number >= 1 (it becomes its decimal
+#                                  form: 02 is 2); else the test's only
 #                                  check is param.KEY FAIL (naming WHAT) and the status is 1
 #   need_hex KEY WHAT              parameter KEY must be a 64-bit hex number, 0x...; else the
 #                                  test's only check is param.KEY FAIL (missing or not a
@@ -112,9 +113,11 @@ need() {
 need_count() {
     local val
     eval "val=\${$1:-}"
+    # leading zeros off (02 is 2; busybox's sh has no 10#)
+    while [ "${#val}" -gt 1 ] && [ "${val#0}" != "$val" ]; do val=${val#0}; done
     case $val in
     '' | *[!0-9]* | 0) ;;
-    *) return 0 ;;
+    *) eval "$1=$val"; return 0 ;;
     esac
     plan 1
     fail "param.$1" "$1='$val': $2 (kvmport.$1=N, N >= 1)"

@@ -49,9 +49,13 @@ int main(int argc, char **argv)
     FILE *f;
     int i, halt;
 
-    if (argc != 2 || !strcmp(argv[1], "--help")) {
+    if (argc == 2 && !strcmp(argv[1], "--help")) {
+        printf("usage: mkhello OUT.elf\n");
+        return 0;
+    }
+    if (argc != 2) {
         fprintf(stderr, "usage: mkhello OUT.elf\n");
-        return argc == 2 ? 0 : 2;
+        return 2;
     }
     /* $1 = 0x8801 << 32, the 16550's page: 0x4400 * 2 + 1, shifted */
     emit(enc_mem(OP_LDI, 1, 0x4400, R_ZERO));

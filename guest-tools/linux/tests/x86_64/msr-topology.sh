@@ -5,6 +5,11 @@
 #   ncpus     the number of vCPUs (required)
 # Run it on a vCPU without x2APIC (e.g. -cpu max,-x2apic): MSR 0x802 must then raise #GP.
 need expect35 "MSR 0x35 as the vCPU topology gives it" || return 0
+if [ -z "$(hex_num "$expect35")" ]; then
+    plan 1
+    fail param.expect35 "expect35='$expect35' is not a hex number (kvmport.expect35=0x...)"
+    return 0
+fi
 need_count ncpus "the number of vCPUs" || return 0
 plan 6
 check cpus "$ncpus" "$(nproc)" "nproc"
