@@ -19,9 +19,9 @@
 #             QEMU driver it then satisfies; tests/migrate-peer-test.sh)
 #   libvirt   the installed binaries as libvirt's <emulator>, under a private embedded
 #             libvirt (installs Debian's libvirt 11 when missing; tests/libvirt-test.sh)
-#   examples  every command example of the README and docs/ run as written, its documented
-#             output checked (tests/examples-test.py; after libvirt and migrate-peer, which
-#             install what some examples use)
+#   examples  every command example of the README, docs/ and guest-tools/**/README.md run as
+#             written, its documented output checked (tests/examples-test.py; after
+#             libvirt and migrate-peer, which install what some examples use)
 #   asan      x86 qtests on an ASan+UBSan build, no sanitizer report (build-scripts/asan.sh
 #             builds it first: a lean second build tree, build/asan)
 # Expects a build (`make`). Logs go to build/check/.
