@@ -276,8 +276,15 @@ def run_commands(commands, timeout, libvirt):
         out, late = proc.communicate(timeout=timeout)[0], None
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        out = proc.communicate()[0]
         late = f'the example did not finish within {timeout:g} s'
+        try:
+            out = proc.communicate(timeout=10)[0]
+        except subprocess.TimeoutExpired:
+            # a process that left the group (a daemon) still holds the pipe
+            proc.stdout.close()
+            proc.wait()
+            out = b''
+            late += ', and a process it started outlived it'
     finally:
         if xdg:
             shutil.rmtree(xdg, ignore_errors=True)
