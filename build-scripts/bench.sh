@@ -74,7 +74,7 @@ ROMS=(-L "$BUILD_DIR/pc-bios/optionrom" -L /usr/share/seabios)
 mkdir -p "$BENCH_DIR"
 ROWS=()
 
-wants() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
+wants() { case " $rows " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # upstream_qemu: BENCH_DIR/upstream/qemu-system-x86_64, upstream QEMU from the tag
 # stack-base of qemu/ (the pinned source, before any patch) plus the build fix of
@@ -205,14 +205,12 @@ fi
 
 # ppin NAME MSR-BASE RUN-GUEST-ARGS...: one bench.elf run, its row
 ppin() {
-    local name=$1 base=$2 log line a b x100 lo hi other
+    local name=$1 base=$2 log line a b x100 lo hi
     shift 2
     log=$BENCH_DIR/$name.log
-    other=$([ "$base" = 0x1b ] && echo 0x35 || echo 0x1b)
     step "bench: $name: bench.elf under KVM (with the rig, whose L1 boots under TCG: about 40 s)"
-    "$RUNGUEST" --accel kvm --bench --guest baremetal:bench --cpu qemu64,amd-ppin=on \
-        --param "msrs=0xc00102f1,$base,$other" --param ppin_ctl=0xc00102f0 \
-        --param iters=5000 --param rounds=31 --timeout 300 "$@" >"$log" 2>&1 ||
+    ppin_bench_args "$base"
+    "$RUNGUEST" "${PPIN_BENCH[@]}" --timeout 300 "$@" >"$log" 2>&1 ||
         { cat "$log" >&2; die "the $name run failed"; }
     # the fastest round's cycles of each MSR
     a=$(sed -n "s/^# KVMPORT-BENCH .*: msr=0xc00102f1 cycles=\([0-9]*\) .*$/\1/p" "$log")

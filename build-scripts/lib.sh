@@ -75,6 +75,16 @@ apt_src_index() {
     apt-get "${APT_OPTS[@]}" -qq update >&2 || die "apt-get update of the deb-src index failed"
 }
 
+# ppin_bench_args BASE: PPIN_BENCH = the run-guest.py arguments of the PPIN rdmsr benchmark
+# (bench.elf under KVM on qemu64 with the AMD pair: 31 rounds of 5,000 reads of PPIN, of
+# MSR BASE and of the other base, 0x1b or 0x35, back to back), which guest-test.sh checks
+# and bench.sh reports
+ppin_bench_args() {
+    PPIN_BENCH=(--accel kvm --bench --guest baremetal:bench --cpu qemu64,amd-ppin=on
+                --param "msrs=0xc00102f1,$1,$([ "$1" = 0x1b ] && echo 0x35 || echo 0x1b)"
+                --param ppin_ctl=0xc00102f0 --param iters=5000 --param rounds=31)
+}
+
 # A sanitizer report's first line (ASan, LSan, TSan, UBSan), as an extended regex
 SANITIZER_REPORT='ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:'
 

@@ -412,10 +412,8 @@ bench_case() {
     shift 3
     tap="$LOGDIR/${name//\//_}.tap"
     rm -f "$tap"
-    $run "$name" --accel kvm --bench --guest baremetal:bench --cpu qemu64,amd-ppin=on \
-        --param "msrs=0xc00102f1,$base,$([ "$base" = 0x1b ] && echo 0x35 || echo 0x1b)" \
-        --param ppin_ctl=0xc00102f0 \
-        --param iters=5000 --param rounds=31 --timeout 120 "$@"
+    ppin_bench_args "$base"
+    $run "$name" "${PPIN_BENCH[@]}" --timeout 120 "$@"
     [ -f "$tap" ] || return 0       # kvm_guest reported the skip
     x100=$(sed -n "s/^# KVMPORT-BENCH .*: ratio msr=0xc00102f1 base=$base x100=\([0-9]*\) .*$/\1/p" "$tap")
     if [ -z "$x100" ]; then
